@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layering (each target imports only those above it in this list):
+//   CYaml (libyaml) -> Core (values, diagnostics) -> YAML -> Playbook -> RunnerCLI -> runner
+let package = Package(
+    name: "runner",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "runner", targets: ["runner"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Python ints are unbounded; YAML and Jinja arithmetic promote to BigInt on overflow.
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYaml",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(
+            name: "Core",
+            dependencies: [.product(name: "BigInt", package: "BigInt")]
+        ),
+        .target(name: "YAML", dependencies: ["CYaml", "Core"]),
+        .target(name: "Playbook", dependencies: ["Core", "YAML"]),
+        .target(
+            name: "RunnerCLI",
+            dependencies: [
+                "CYaml", "Core", "YAML", "Playbook",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "runner", dependencies: ["RunnerCLI"]),
+        .target(name: "GoldenSupport", dependencies: ["Core"], path: "Tests/GoldenSupport"),
+        // Tests read their fixtures from the source tree (paths relative to #filePath).
+        .testTarget(name: "CoreTests", dependencies: ["GoldenSupport", "Core"], exclude: ["Fixtures"]),
+        .testTarget(name: "YAMLTests", dependencies: ["GoldenSupport", "YAML", "Core"], exclude: ["Fixtures"]),
+        .testTarget(name: "PlaybookTests", dependencies: ["GoldenSupport", "Playbook", "Core"], exclude: ["Fixtures"]),
+        .testTarget(name: "RunnerCLITests", dependencies: ["GoldenSupport", "RunnerCLI", "Core"], exclude: ["Fixtures"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Core
+import Foundation
+
+/// The front door: picks the subcommand (`runner inventory ...`) or the playbook command
+/// (everything else, as `ansible-playbook`), runs it, and maps the outcome to an exit code.
+public enum RunnerMain {
+    public static func run(_ arguments: [String]) -> Int32 {
+        if let first = arguments.first, first == "inventory" {
+            return InventoryCommandStub.run(Array(arguments.dropFirst()))
+        }
+        return runParsable(PlaybookCommand.self, arguments)
+    }
+
+    static func runParsable<C: ParsableCommand>(_ type: C.Type, _ arguments: [String]) -> Int32 {
+        do {
+            var command = try type.parseAsRoot(arguments)
+            try command.run()
+            return ExitCode.ok
+        } catch let exit as RunnerExit {
+            return exit.code
+        } catch let d as Diagnostic {
+            StandardStream.error.write(DiagnosticRenderer().render(d) + "\n")
+            return ExitCode.for(d)
+        } catch {
+            let code = type.exitCode(for: error)
+            let message = type.fullMessage(for: error)
+            if code == .success {
+                StandardStream.output.write(message + "\n")
+                return ExitCode.ok
+            }
+            // A bad option: one-line reason, then usage, as ansible-playbook (argparse) does.
+            let usage = type.usageString()
+            StandardStream.error.write("usage: \(usage)\nrunner: error: \(firstLine(of: message))\n")
+            return ExitCode.badOptions
+        }
+    }
+
+    static func firstLine(of message: String) -> String {
+        let line = message.split(separator: "\n").first.map(String.init) ?? message
+        return line.hasPrefix("Error: ") ? String(line.dropFirst(7)) : line
+    }
+}
+
+/// Thrown by a command to end with a given exit code after it printed what it had to say.
+struct RunnerExit: Error {
+    var code: Int32
+}
+
+/// `runner inventory`: reserved for the ansible-inventory command (issue 4).
+enum InventoryCommandStub {
+    static func run(_ arguments: [String]) -> Int32 {
+        StandardStream.error.write(DiagnosticRenderer().render(.error(
+            "`runner inventory` is not implemented in this version of runner yet",
+            hint: "Use ansible-inventory for now.")) + "\n")
+        return ExitCode.generalError
+    }
+}

@@ -1,0 +1,4 @@
+import Foundation
+import RunnerCLI
+
+exit(RunnerMain.run(Array(CommandLine.arguments.dropFirst())))
