@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layering (each target imports only those above it in this list):
-//   CYaml (libyaml) -> Core (values, diagnostics) -> YAML -> Playbook -> RunnerCLI -> runner
+//   CYaml (libyaml) -> Core (values, diagnostics) -> YAML -> Jinja, Inventory -> Playbook -> RunnerCLI -> runner
 let package = Package(
     name: "runner",
     platforms: [.macOS(.v13)],
@@ -25,11 +25,13 @@ let package = Package(
             dependencies: [.product(name: "BigInt", package: "BigInt")]
         ),
         .target(name: "YAML", dependencies: ["CYaml", "Core"]),
-        .target(name: "Playbook", dependencies: ["Core", "YAML"]),
+        .target(name: "Jinja", dependencies: ["Core", "YAML"]),
+        .target(name: "Inventory", dependencies: ["Core", "YAML"]),
+        .target(name: "Playbook", dependencies: ["Core", "YAML", "Jinja", "Inventory"]),
         .target(
             name: "RunnerCLI",
             dependencies: [
-                "CYaml", "Core", "YAML", "Playbook",
+                "CYaml", "Core", "YAML", "Jinja", "Inventory", "Playbook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +40,8 @@ let package = Package(
         // Tests read their fixtures from the source tree (paths relative to #filePath).
         .testTarget(name: "CoreTests", dependencies: ["GoldenSupport", "Core"], exclude: ["Fixtures"]),
         .testTarget(name: "YAMLTests", dependencies: ["GoldenSupport", "YAML", "Core"], exclude: ["Fixtures"]),
+        .testTarget(name: "JinjaTests", dependencies: ["GoldenSupport", "Jinja", "Core"], exclude: ["Fixtures"]),
+        .testTarget(name: "InventoryTests", dependencies: ["GoldenSupport", "Inventory", "Core"], exclude: ["Fixtures"]),
         .testTarget(name: "PlaybookTests", dependencies: ["GoldenSupport", "Playbook", "Core"], exclude: ["Fixtures"]),
         .testTarget(name: "RunnerCLITests", dependencies: ["GoldenSupport", "RunnerCLI", "Core"], exclude: ["Fixtures"]),
     ],

@@ -1,0 +1,1 @@
+/// Inventory sources, variables and host patterns (issue 4).

@@ -1,0 +1,1 @@
+/// Jinja2 templating with Ansible semantics (issue 3).

@@ -1,0 +1,1 @@
+// Inventory tests: see issue 4.

@@ -1,0 +1,1 @@
+// Jinja tests: see issue 3.
