@@ -25,6 +25,8 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     public var hint: String?
     /// Optional context names (play, task, host), shown after the message.
     public var context: [String: String]
+    /// A second place worth showing, such as where an unclosed bracket was opened.
+    public var related: (label: String, location: SourceLocation)?
 
     public init(_ severity: Severity = .error, kind: Kind = .general, _ message: String,
                 at location: SourceLocation? = nil, hint: String? = nil, context: [String: String] = [:]) {
@@ -34,6 +36,7 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
         self.location = location
         self.hint = hint
         self.context = context
+        self.related = nil
     }
 
     public static func error(_ message: String, at location: SourceLocation? = nil, hint: String? = nil,

@@ -3,7 +3,7 @@ import Foundation
 /// Renders diagnostics for people: the one place where errors become text.
 ///
 /// ```
-/// ERROR! site.yml:3:9: mapping values are not allowed in this context
+/// [ERROR]: site.yml:3:9: mapping values are not allowed in this context
 ///    3 | - hosts: all: x
 ///      |         ^
 /// Fix the YAML syntax at the marked column.
@@ -15,7 +15,7 @@ public struct DiagnosticRenderer: Sendable {
     public init() {}
 
     public func render(_ d: Diagnostic) -> String {
-        var out = d.severity == .error ? "ERROR! " : "[WARNING]: "
+        var out = d.severity == .error ? "[ERROR]: " : "[WARNING]: "
         if let loc = d.location, !loc.file.isEmpty {
             out += "\(loc): "
         }
@@ -23,6 +23,9 @@ public struct DiagnosticRenderer: Sendable {
         for key in d.context.keys.sorted() { out += "\n  \(key): \(d.context[key]!)" }
         if let loc = d.location, loc.line > 0, let excerpt = excerpt(at: loc) {
             out += "\n" + excerpt
+        }
+        if let (label, loc) = d.related, loc.line > 0, let excerpt = excerpt(at: loc) {
+            out += "\n\(label) at \(loc):\n" + excerpt
         }
         if let hint = d.hint { out += "\n" + hint }
         return out

@@ -111,8 +111,11 @@ public struct PlaybookCommand: ParsableCommand {
         if let forks, forks < 1 {
             throw ValidationError("The number of processes (--forks) must be >= 1")
         }
-        if verbose > 6 {
-            // ansible-playbook accepts any count and caps it; so do we.
+        if askVaultPass && !vaultPasswordFiles.isEmpty {
+            throw ValidationError("argument --vault-password-file/--vault-pass-file: not allowed with argument -J/--ask-vault-password/--ask-vault-pass")
+        }
+        if askBecomePass && becomePasswordFile != nil {
+            throw ValidationError("argument --become-password-file/--become-pass-file: not allowed with argument -K/--ask-become-pass")
         }
     }
 
@@ -129,6 +132,12 @@ public struct PlaybookCommand: ParsableCommand {
                 try checkPlaybookPath(path)
             }
             let extra = try ExtraVars.load(extraVars, workingDirectory: FileManager.default.currentDirectoryPath)
+            for pattern in limit where pattern.hasPrefix("@") {
+                let file = String(pattern.dropFirst())
+                guard FileManager.default.isReadableFile(atPath: file) else {
+                    throw Diagnostic.error("Unable to find limit file '\(file)'", hint: "`--limit @FILE` reads host patterns from FILE, one per line.")
+                }
+            }
             for w in extra.warnings { stderr.write(renderer.render(w) + "\n") }
             for path in playbooks {
                 let loaded = try YAMLLoader.loadFile(path)

@@ -89,7 +89,7 @@ private struct Builder {
     }
 
     func parserError(_ parser: inout yaml_parser_t) -> Diagnostic {
-        let problem = Self.string(parser.problem.map { UnsafeMutablePointer(mutating: $0).withMemoryRebound(to: yaml_char_t.self, capacity: 1) { $0 } }) ?? "unknown YAML error"
+        let problem = parser.problem.map { String(cString: $0) } ?? "unknown YAML error"
         var message = problem
         var loc = SourceLocation(file: file)
         switch parser.error {
@@ -101,9 +101,12 @@ private struct Builder {
             message += "; the file is not valid UTF-8/UTF-16 text"
         default:
             loc = location(parser.problem_mark)
-            if let context = Self.string(parser.context.map { UnsafeMutablePointer(mutating: $0).withMemoryRebound(to: yaml_char_t.self, capacity: 1) { $0 } }) {
-                let c = parser.context_mark
-                message += " (\(context) at line \(c.line + 1), column \(c.column + 1))"
+            if let context = parser.context.map({ String(cString: $0) }) {
+                var d = Diagnostic.error("YAML syntax error: \(message)", at: loc,
+                                         hint: "Fix the YAML at the marked position (check indentation, quoting and colons).",
+                                         kind: .parse)
+                d.related = (context, location(parser.context_mark))
+                return d
             }
         }
         return Diagnostic.error("YAML syntax error: \(message)", at: loc,

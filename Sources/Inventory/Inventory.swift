@@ -1,1 +1,0 @@
-/// Inventory sources, variables and host patterns (issue 4).

@@ -1,1 +1,0 @@
-/// Jinja2 templating with Ansible semantics (issue 3).

@@ -1,0 +1,130 @@
+import Foundation
+import GoldenSupport
+import Testing
+
+/// The built `runner` binary against what the real ansible-playbook 2.21 did for the same
+/// command lines (`Fixtures/cli_expected.json`, recorded by `Fixtures/record_cli.py`).
+struct CommandLineGoldenTests {
+    static let fixtures = Golden.fixtures()
+    nonisolated(unsafe) static let recorded: [[String: Any]] = {
+        (try? Golden.json(fixtures.appendingPathComponent("cli_expected.json")) as? [[String: Any]]) ?? []
+    }()
+
+    /// Invocations whose behaviour does not need the executor: runner must give
+    /// ansible-playbook's exit code for each.
+    static let implemented: Set<String> = [
+        "version", "version_with_playbook", "short_help", "long_help", "no_arguments", "unknown_option",
+        "unknown_option_no_playbook", "unknown_short_option", "forks_not_a_number", "forks_equals_not_a_number",
+        "forks_zero", "forks_negative", "timeout_not_a_number", "tags_without_value", "extra_vars_without_value",
+        "inventory_without_value", "missing_playbook", "playbook_is_directory", "two_playbooks_one_missing",
+        "ask_vault_pass_and_password_file", "ask_become_pass_and_password_file", "extra_vars_bad_json",
+        "extra_vars_missing_file", "extra_vars_list", "extra_vars_path_without_at", "run_invalid_yaml",
+        "syntax_check_invalid_yaml", "limit_missing_file",
+    ]
+
+    static var names: [String] { recorded.compactMap { $0["name"] as? String } }
+
+    struct Outcome {
+        var code: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func runner() throws -> URL {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("runner"),
+            fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent(".build/debug/runner"),
+        ]
+        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+                             "build the runner executable first (swift build)")
+    }
+
+    /// Runs runner with the recorded arguments in a fresh copy of `Fixtures/cli`.
+    static func run(_ arguments: [String]) throws -> Outcome {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("runner-cli-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("cli"), to: work)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let process = Process()
+        process.executableURL = try runner()
+        process.arguments = arguments
+        process.currentDirectoryURL = work
+        var env = ProcessInfo.processInfo.environment
+        env["ANSIBLE_NOCOLOR"] = "1"
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(code: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                       stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func recordingsPresent() { #expect(Self.recorded.count >= 30) }
+
+    @Test("runner answers a command line as ansible-playbook does", arguments: names)
+    func invocation(_ name: String) throws {
+        let entry = try #require(Self.recorded.first { $0["name"] as? String == name })
+        let argv = try #require(entry["argv"] as? [String])
+        let expectedCode = try #require(entry["exit_code"] as? Int)
+        let outcome = try Self.run(Array(argv.dropFirst()))
+        if Self.implemented.contains(name) {
+            #expect(Int(outcome.code) == expectedCode, "\(name): stderr \(outcome.stderr.suffix(400))")
+            if expectedCode == 2 {
+                #expect(outcome.stderr.contains("usage:") && outcome.stderr.contains("error:"), "\(name): \(outcome.stderr)")
+            } else if expectedCode != 0 {
+                #expect(outcome.stderr.contains("[ERROR]: "), "\(name): errors start with [ERROR]: \(outcome.stderr)")
+            }
+        } else {
+            // Needs the executor, which does not exist yet: runner must refuse loudly, never
+            // pretend to have run the playbook.
+            #expect(outcome.code != 0, "\(name): runner must not report success for work it did not do")
+            #expect(outcome.stderr.contains("not implemented"), "\(name): \(outcome.stderr)")
+        }
+    }
+
+    @Test("runner --help names every option ansible-playbook --help names")
+    func helpCoversOptions() throws {
+        let entry = try #require(Self.recorded.first { $0["name"] as? String == "long_help" })
+        let ansibleHelp = try #require(entry["stdout"] as? String)
+        let ours = try Self.run(["--help"])
+        #expect(ours.code == 0)
+        let regex = try NSRegularExpression(pattern: "(?<![\\w-])(--[a-z][a-z-]+|-[a-zA-Z])(?![\\w-])")
+        // Option names from the lines that declare options (not from prose such as "(e.g. -R)").
+        let declarations = ansibleHelp.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.hasPrefix("-") }.map { $0.components(separatedBy: "  ")[0] }.joined(separator: "\n")
+        let range = NSRange(declarations.startIndex..., in: declarations)
+        let options = Set(regex.matches(in: declarations, range: range).map { String(declarations[Range($0.range, in: declarations)!]) })
+        #expect(options.count > 40)
+        for option in options.sorted() {
+            #expect(ours.stdout.range(of: option + " ") != nil || ours.stdout.range(of: option + ",") != nil
+                    || ours.stdout.range(of: option + "\n") != nil || ours.stdout.range(of: option + "=") != nil,
+                    "runner --help lacks \(option)")
+        }
+    }
+
+    @Test func versionIsQuick() throws {
+        let outcome = try Self.run(["--version"])
+        #expect(outcome.code == 0)
+        #expect(outcome.stdout.hasPrefix("runner "))
+        #expect(outcome.stdout.contains("compatible with ansible-core 2.21"))
+    }
+}
+
+/// How errors look: file:line:column, the offending line with a caret, and what to do.
+struct DiagnosticRenderingTests {
+    @Test func yamlErrorPointsAtTheLine() throws {
+        let outcome = try CommandLineGoldenTests.run(["invalid_yaml.yml"])
+        #expect(outcome.code == 4)
+        let lines = outcome.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.first?.hasPrefix("[ERROR]: invalid_yaml.yml:6:1: YAML syntax error: did not find expected ',' or ']'") == true,
+                "\(outcome.stderr)")
+        #expect(lines.contains("   5 |         msg: [unclosed"), "the unclosed bracket's line is shown")
+        #expect(lines.contains("     |              ^"), "a caret under the bracket")
+        #expect(!outcome.stderr.contains("Fatal error"), "no Swift crash")
+    }
+}
