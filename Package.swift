@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "YAML", dependencies: ["CYaml", "Core"]),
         .target(name: "Jinja", dependencies: ["Core", "YAML"]),
         .target(name: "Inventory", dependencies: ["Core", "YAML"]),
-        .target(name: "Playbook", dependencies: ["Core", "YAML", "Jinja", "Inventory"]),
+        .target(name: "Playbook", dependencies: ["Core", "YAML"]),
         .target(
             name: "RunnerCLI",
             dependencies: [

@@ -139,9 +139,25 @@ public struct PlaybookCommand: ParsableCommand {
                 }
             }
             for w in extra.warnings { stderr.write(renderer.render(w) + "\n") }
+            var loader = PlaybookLoader(rolesPath: Self.rolesPath())
+            var loaded: [(path: String, plays: [Play])] = []
             for path in playbooks {
-                let loaded = try YAMLLoader.loadFile(path)
-                for w in loaded.warnings { stderr.write(renderer.render(w) + "\n") }
+                loaded.append((path, try loader.load(path)))
+            }
+            for w in loader.warnings { stderr.write(renderer.render(w) + "\n") }
+            if listTasks || listTags {
+                // --list-tags without --tags/--skip-tags lists `never` tasks too, as ansible-playbook does.
+                let listAll = listTags && tags.isEmpty && skipTags.isEmpty
+                let selection = TagSelection(tags: listAll ? ["never", "all"] : tags, skipTags: skipTags)
+                for (path, plays) in loaded {
+                    StandardStream.output.write(TaskListing.render(playbook: path, plays: plays, selection: selection,
+                                                                   listTasks: listTasks, listTags: listTags))
+                }
+                return ExitCode.ok
+            }
+            if syntaxCheck {
+                for (path, _) in loaded { StandardStream.output.write("\nplaybook: \(path)\n") }
+                return ExitCode.ok
             }
         } catch let d as Diagnostic {
             stderr.write(renderer.render(d) + "\n")
@@ -153,18 +169,20 @@ public struct PlaybookCommand: ParsableCommand {
             return ExitCode.generalError
         }
         stderr.write(renderer.render(.error(
-            "running playbooks is not implemented in this version of runner yet: the playbook was read and its YAML is valid",
-            hint: "Only the command line, extra-vars and YAML loading exist so far.")) + "\n")
+            "running playbooks is not implemented in this version of runner yet: the playbook was read and checked",
+            hint: "Reading, checking and listing (--syntax-check, --list-tasks, --list-tags) work; executing tasks does not yet.")) + "\n")
         return ExitCode.generalError
+    }
+
+    /// `ANSIBLE_ROLES_PATH` (colon-separated), as ansible-core reads it.
+    static func rolesPath() -> [String] {
+        (ProcessInfo.processInfo.environment["ANSIBLE_ROLES_PATH"] ?? "").split(separator: ":").map(String.init)
     }
 
     /// Options that are accepted (so scripts keep parsing) but whose behaviour does not exist yet.
     func unimplementedRequested() -> [String] {
         var out: [String] = []
         if listHosts { out.append("--list-hosts") }
-        if listTasks { out.append("--list-tasks") }
-        if listTags { out.append("--list-tags") }
-        if syntaxCheck { out.append("--syntax-check") }
         if step { out.append("--step") }
         if askPass { out.append("--ask-pass") }
         if askBecomePass { out.append("--ask-become-pass") }

@@ -19,7 +19,14 @@ struct CommandLineGoldenTests {
         "inventory_without_value", "missing_playbook", "playbook_is_directory", "two_playbooks_one_missing",
         "ask_vault_pass_and_password_file", "ask_become_pass_and_password_file", "extra_vars_bad_json",
         "extra_vars_missing_file", "extra_vars_list", "extra_vars_path_without_at", "run_invalid_yaml",
-        "syntax_check_invalid_yaml", "limit_missing_file",
+        "syntax_check_invalid_yaml", "limit_missing_file", "syntax_check_valid", "syntax_check_bad_keyword",
+        "run_not_a_list", "run_empty_playbook", "list_tasks", "list_tags", "list_tasks_tagged",
+    ]
+
+    /// Of those, the ones whose standard output must equal ansible-playbook's byte for byte.
+    static let sameStdout: Set<String> = [
+        "syntax_check_valid", "list_tasks", "list_tags", "list_tasks_tagged", "syntax_check_bad_keyword",
+        "run_not_a_list", "run_empty_playbook",
     ]
 
     static var names: [String] { recorded.compactMap { $0["name"] as? String } }
@@ -45,6 +52,11 @@ struct CommandLineGoldenTests {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("runner-cli-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: fixtures.appendingPathComponent("cli"), to: work)
         defer { try? FileManager.default.removeItem(at: work) }
+        return try run(arguments, in: work)
+    }
+
+    /// Runs runner with arguments in a working directory, with no standard input.
+    static func run(_ arguments: [String], in work: URL) throws -> Outcome {
         let process = Process()
         process.executableURL = try runner()
         process.arguments = arguments
@@ -74,6 +86,9 @@ struct CommandLineGoldenTests {
         let outcome = try Self.run(Array(argv.dropFirst()))
         if Self.implemented.contains(name) {
             #expect(Int(outcome.code) == expectedCode, "\(name): stderr \(outcome.stderr.suffix(400))")
+            if Self.sameStdout.contains(name) {
+                #expect(outcome.stdout == entry["stdout"] as? String, "\(name): stdout")
+            }
             if expectedCode == 2 {
                 #expect(outcome.stderr.contains("usage:") && outcome.stderr.contains("error:"), "\(name): \(outcome.stderr)")
             } else if expectedCode != 0 {

@@ -1,0 +1,144 @@
+import Core
+import Foundation
+import YAML
+
+extension PlaybookLoader {
+    /// `import_tasks`: the file's tasks, read now, inheriting the import's tags.
+    mutating func importTasks(_ task: Task, _ entry: Located, _ context: TaskContext) throws(Diagnostic) -> [TaskItem] {
+        let target = Self.rawParams(task.args)
+        guard let target, !target.isEmpty else {
+            throw Diagnostic.error("import_tasks needs a file name", at: entry.location, kind: .parse)
+        }
+        guard context.depth < 40 else {
+            throw Diagnostic.error("import_tasks nests more than 40 levels deep (does a file import itself?)", at: entry.location, kind: .parse)
+        }
+        var candidates = [target.hasPrefix("/") ? target : (context.directory as NSString).appendingPathComponent(target)]
+        if let roleDirectory = context.roleDirectory, !target.hasPrefix("/") {
+            candidates.append(((roleDirectory as NSString).appendingPathComponent("tasks") as NSString).appendingPathComponent(target))
+        }
+        guard let file = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            throw Diagnostic.error("Could not find or access '\(target)' (import_tasks)", at: entry.keyLocation(task.action),
+                                   hint: "import_tasks paths are relative to the file that imports them (or the role's tasks/ folder).",
+                                   kind: .general)
+        }
+        let loaded = try YAMLLoader.loadFile(file)
+        warnings += loaded.warnings
+        var inner = context
+        inner.file = file
+        inner.directory = (file as NSString).deletingLastPathComponent
+        inner.tags = task.tags
+        inner.depth += 1
+        return try taskList(Located(value: loaded.value, node: loaded.root, file: file), inner)
+    }
+
+    /// `import_role`: the role's tasks, read now, inheriting the import's tags.
+    mutating func importRole(_ task: Task, _ entry: Located, _ context: TaskContext) throws(Diagnostic) -> [TaskItem] {
+        guard case .dict(let args) = task.args, let name = args["name"]?.pythonString else {
+            throw Diagnostic.error("import_role needs `name:`", at: entry.location, kind: .parse)
+        }
+        let tasksFrom = args["tasks_from"]?.pythonString ?? "main"
+        return try roleTaskItems(named: name, tasksFrom: tasksFrom, playDirectory: context.playDirectory,
+                                 tags: task.tags, at: entry.location, includeDependencies: true, depth: context.depth + 1)
+    }
+
+    /// A `roles:` entry: dependencies first, then the role's tasks, all tagged with the entry's tags.
+    mutating func roleTasks(_ entry: Located, playDirectory: String, inherited: [String]) throws(Diagnostic) -> [TaskItem] {
+        let name: String
+        var tags = inherited
+        switch entry.value {
+        case .string(let s), .unsafe(let s): name = s
+        case .dict(let d):
+            guard let role = d["role"] ?? d["name"] else {
+                throw Diagnostic.error("a roles: entry needs `role:`", at: entry.location, kind: .parse)
+            }
+            name = role.pythonString
+            tags += TagList.parse(d["tags"] ?? .none)
+        default:
+            throw Diagnostic.error("a roles: entry must be a role name or a mapping", at: entry.location, kind: .parse)
+        }
+        return try roleTaskItems(named: name, tasksFrom: "main", playDirectory: playDirectory, tags: tags,
+                                 at: entry.location, includeDependencies: true, depth: 0)
+    }
+
+    mutating func roleTaskItems(named name: String, tasksFrom: String, playDirectory: String, tags: [String],
+                                at loc: SourceLocation, includeDependencies: Bool, depth: Int) throws(Diagnostic) -> [TaskItem] {
+        guard depth < 30 else {
+            throw Diagnostic.error("role '\(name)' depends on itself (dependency chain deeper than 30)", at: loc, kind: .parse)
+        }
+        let directory = try findRole(name, playDirectory: playDirectory, at: loc)
+        var items: [TaskItem] = []
+        if includeDependencies {
+            for dep in try dependencies(of: directory) {
+                items += try roleTaskItems(named: dep.name, tasksFrom: "main", playDirectory: playDirectory,
+                                           tags: tags + dep.tags, at: dep.location, includeDependencies: true, depth: depth + 1)
+            }
+        }
+        guard let file = Self.mainFile(in: (directory as NSString).appendingPathComponent("tasks"), named: tasksFrom) else {
+            return items
+        }
+        let loaded = try YAMLLoader.loadFile(file)
+        warnings += loaded.warnings
+        let context = TaskContext(file: file, directory: (file as NSString).deletingLastPathComponent, tags: tags,
+                                  roleName: name, roleDirectory: directory, playDirectory: playDirectory, depth: depth)
+        items += try taskList(Located(value: loaded.value, node: loaded.root, file: file), context)
+        return items
+    }
+
+    /// `tasks/main.yml`, `main.yaml`, `main` (or the `tasks_from` name with those extensions).
+    static func mainFile(in directory: String, named name: String) -> String? {
+        for candidate in [name, name + ".yml", name + ".yaml"] {
+            let path = (directory as NSString).appendingPathComponent(candidate)
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue { return path }
+        }
+        return nil
+    }
+
+    /// Role search order: the playbook's `roles/`, the configured roles path, the playbook dir.
+    func findRole(_ name: String, playDirectory: String, at loc: SourceLocation) throws(Diagnostic) -> String {
+        var searched: [String] = []
+        if name.hasPrefix("/") {
+            searched = [name]
+        } else {
+            searched.append(((playDirectory as NSString).appendingPathComponent("roles") as NSString).appendingPathComponent(name))
+            for dir in rolesPath { searched.append((dir as NSString).appendingPathComponent(name)) }
+            searched.append((playDirectory as NSString).appendingPathComponent(name))
+        }
+        for dir in searched {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue { return dir }
+        }
+        throw Diagnostic(.error, kind: .general,
+                         "the role '\(name)' was not found in \(searched.map { ($0 as NSString).deletingLastPathComponent }.joined(separator: ":"))",
+                         at: loc, hint: "Put the role under roles/ beside the playbook or set ANSIBLE_ROLES_PATH.")
+    }
+
+    /// `meta/main.yml` `dependencies:`, as names with their own tags.
+    mutating func dependencies(of roleDirectory: String) throws(Diagnostic) -> [(name: String, tags: [String], location: SourceLocation)] {
+        guard let file = Self.mainFile(in: (roleDirectory as NSString).appendingPathComponent("meta"), named: "main") else { return [] }
+        let loaded = try YAMLLoader.loadFile(file)
+        warnings += loaded.warnings
+        let meta = Located(value: loaded.value, node: loaded.root, file: file)
+        guard let deps = meta.child("dependencies") else { return [] }
+        var out: [(String, [String], SourceLocation)] = []
+        for dep in deps.items {
+            switch dep.value {
+            case .string(let s), .unsafe(let s): out.append((s, [], dep.location))
+            case .dict(let d):
+                guard let name = (d["role"] ?? d["name"])?.pythonString else {
+                    throw Diagnostic.error("a role dependency needs `role:`", at: dep.location, kind: .parse)
+                }
+                out.append((name, TagList.parse(d["tags"] ?? .none), dep.location))
+            default:
+                throw Diagnostic.error("a role dependency must be a name or a mapping", at: dep.location, kind: .parse)
+            }
+        }
+        return out
+    }
+
+    /// The file argument of `import_tasks: file.yml` or `import_tasks: {file: x}`.
+    static func rawParams(_ args: Value) -> String? {
+        guard case .dict(let d) = args else { return nil }
+        return (d["_raw_params"] ?? d["file"])?.pythonString
+    }
+}

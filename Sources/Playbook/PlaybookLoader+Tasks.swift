@@ -1,0 +1,153 @@
+import Core
+import Foundation
+import YAML
+
+/// What a task list inherits from where it sits.
+struct TaskContext {
+    var file: String
+    /// Where relative `import_tasks` paths are looked up.
+    var directory: String
+    var tags: [String]
+    var roleName: String?
+    var roleDirectory: String?
+    /// The playbook's directory, where roles are looked up.
+    var playDirectory: String
+    var isHandler = false
+    var depth = 0
+}
+
+extension PlaybookLoader {
+    /// Modules whose string arguments are a command line (`_raw_params`), not `k=v` pairs.
+    static let freeFormModules: Set<String> = [
+        "command", "shell", "raw", "script", "win_command", "win_shell", "include_tasks", "import_tasks",
+        "include_vars", "include_role", "import_role", "meta", "set_fact", "add_host", "group_by",
+    ]
+
+    mutating func taskList(_ list: Located?, _ context: TaskContext) throws(Diagnostic) -> [TaskItem] {
+        guard let list, !list.value.isNone else { return [] }
+        guard list.value.listValue != nil else {
+            throw Diagnostic.error("A list of tasks was expected here, but found a \(list.value.pythonTypeName)", at: list.location,
+                                   hint: "Write tasks as a YAML list (`- name: ...`).", kind: .parse)
+        }
+        var items: [TaskItem] = []
+        for entry in list.items {
+            items += try taskItem(entry, context)
+        }
+        return items
+    }
+
+    mutating func taskItem(_ entry: Located, _ context: TaskContext) throws(Diagnostic) -> [TaskItem] {
+        guard let dict = entry.dict else {
+            throw Diagnostic.error("A task must be a mapping, but found a \(entry.value.pythonTypeName): \(entry.value.pythonRepr.prefix(80))",
+                                   at: entry.location, hint: "Each task is a mapping such as `- name: ...` with one module.", kind: .parse)
+        }
+        let ownTags = TagList.parse(dict["tags"] ?? .none)
+        if dict.contains("block") {
+            for (key, loc) in entry.keys where !TaskKeywords.block.contains(key) {
+                throw Diagnostic.error("'\(key)' is not a valid attribute for a Block", at: loc,
+                                       hint: "A block takes block/rescue/always and task keywords, not a module.", kind: .parse)
+            }
+            var inner = context
+            inner.tags = context.tags + ownTags
+            let block = Block(name: dict["name"]?.pythonString,
+                              block: try taskList(entry.child("block"), inner),
+                              rescue: try taskList(entry.child("rescue"), inner),
+                              always: try taskList(entry.child("always"), inner),
+                              keywords: dict, tags: inner.tags, location: entry.location)
+            return [.block(block)]
+        }
+        let task = try makeTask(entry, dict, context, ownTags: ownTags)
+        switch task.shortAction {
+        case "import_tasks":
+            return try importTasks(task, entry, context)
+        case "import_role":
+            return try importRole(task, entry, context)
+        default:
+            return [.task(task)]
+        }
+    }
+
+    func makeTask(_ entry: Located, _ dict: PyDict, _ context: TaskContext, ownTags: [String]) throws(Diagnostic) -> Task {
+        let allowed = context.isHandler ? TaskKeywords.handler : TaskKeywords.task
+        var candidates: [(String, SourceLocation)] = []
+        for (key, loc) in entry.keys where !allowed.contains(key) && !TaskKeywords.isLoopWith(key) {
+            candidates.append((key, loc))
+        }
+        var action: String
+        var rawArgs: Value
+        if let spec = dict["action"] ?? dict["local_action"] {
+            guard candidates.isEmpty else {
+                throw Diagnostic.error("conflicting action statements: action, \(candidates[0].0)", at: candidates[0].1,
+                                       hint: "A task runs one module: keep either `action:` or the module key.", kind: .parse)
+            }
+            (action, rawArgs) = try Self.actionSpec(spec, at: entry.keyLocation(dict["action"] != nil ? "action" : "local_action"))
+        } else {
+            guard let first = candidates.first else {
+                throw Diagnostic.error("no module/action detected in task", at: entry.location,
+                                       hint: "Add a module such as `ansible.builtin.debug:` to the task.", kind: .parse)
+            }
+            guard candidates.count == 1 else {
+                throw Diagnostic.error("conflicting action statements: \(candidates.map(\.0).joined(separator: ", "))", at: candidates[1].1,
+                                       hint: "A task runs exactly one module; unknown task keywords are read as modules too, so check the spelling.",
+                                       kind: .parse)
+            }
+            action = first.0
+            rawArgs = dict[first.0] ?? .none
+        }
+        guard ModuleCatalog.isKnown(action) else {
+            throw Diagnostic.error("couldn't resolve module/action '\(action)'. This often indicates a misspelling, missing collection, or incorrect module path.",
+                                   at: entry.keyLocation(action), hint: "Check the module name; runner knows ansible.builtin modules by short name and FQCN.",
+                                   kind: .parse)
+        }
+        var args = try Self.arguments(rawArgs, action: action, at: entry.keyLocation(action))
+        if case .dict(let extra)? = dict["args"], case .dict(var merged) = args {
+            merged.merge(extra)
+            args = .dict(merged)
+        }
+        var keywords = dict
+        keywords[.string(action)] = nil
+        let name: String? = dict["name"].flatMap { $0.isNone ? nil : $0.pythonString }
+        return Task(name: name, action: action, args: args, keywords: keywords,
+                    tags: context.tags + ownTags, roleName: context.roleName, location: entry.location)
+    }
+
+    /// `action: module k=v` or `action: {module: x, k: v}`.
+    static func actionSpec(_ spec: Value, at loc: SourceLocation) throws(Diagnostic) -> (String, Value) {
+        switch spec {
+        case .string(let s), .unsafe(let s):
+            let parts = s.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            guard let module = parts.first else {
+                throw Diagnostic.error("an action is empty", at: loc, kind: .parse)
+            }
+            return (String(module), parts.count > 1 ? .string(String(parts[1])) : .none)
+        case .dict(var d):
+            guard let module = d["module"]?.pythonString else {
+                throw Diagnostic.error("an action mapping needs a `module:` key", at: loc, kind: .parse)
+            }
+            d["module"] = nil
+            return (module, .dict(d))
+        default:
+            throw Diagnostic.error("an action must be a string or a mapping", at: loc, kind: .parse)
+        }
+    }
+
+    /// Module arguments as a dict: a mapping as is, a string split like ansible-core's
+    /// `parse_kv` (free-form modules keep the command in `_raw_params`).
+    static func arguments(_ raw: Value, action: String, at loc: SourceLocation) throws(Diagnostic) -> Value {
+        switch raw {
+        case .none: return .dict(PyDict())
+        case .dict: return raw
+        case .string(let s), .unsafe(let s):
+            let short = action.split(separator: ".").last.map(String.init) ?? action
+            do {
+                return .dict(try KeyValueArguments.parse(s, checkRaw: freeFormModules.contains(short)))
+            } catch {
+                throw Diagnostic.error(error.description, at: loc, hint: "Balance the quotes and Jinja braces in the arguments.", kind: .parse)
+            }
+        default:
+            var d = PyDict()
+            d["_raw_params"] = raw
+            return .dict(d)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Core
+import Foundation
+import YAML
+
+/// Reads playbooks into `Play`s: plays, `import_playbook`, roles (with `meta` dependencies),
+/// blocks, `import_tasks` (expanded here, statically) and `include_*` (kept as tasks, expanded
+/// at run time), validating every keyword with its file, line and column.
+public struct PlaybookLoader {
+    /// Extra role directories (`ANSIBLE_ROLES_PATH`, `roles_path`), searched after the
+    /// playbook's own `roles/` and before the playbook directory itself.
+    public var rolesPath: [String]
+    public internal(set) var warnings: [Diagnostic] = []
+
+    public init(rolesPath: [String] = []) { self.rolesPath = rolesPath }
+
+    /// Loads a playbook file and everything it imports.
+    public mutating func load(_ path: String) throws(Diagnostic) -> [Play] {
+        try load(path, depth: 0, tags: [])
+    }
+
+    /// `tags` are those of the `import_playbook` entries above: they apply to every imported play.
+    private mutating func load(_ path: String, depth: Int, tags: [String]) throws(Diagnostic) -> [Play] {
+        guard depth < 50 else {
+            throw Diagnostic.error("import_playbook nests more than 50 levels deep", at: SourceLocation(file: path), kind: .parse)
+        }
+        let loaded = try YAMLLoader.loadFile(path)
+        warnings += loaded.warnings
+        let doc = Located(value: loaded.value, node: loaded.root, file: path)
+        if case .none = doc.value {
+            throw Diagnostic.error("Empty playbook, nothing to do: \(path)", at: SourceLocation(file: path), kind: .parse)
+        }
+        guard doc.value.listValue != nil else {
+            throw Diagnostic.error("A playbook must be a list of plays, got a \(doc.value.pythonTypeName) instead", at: doc.location,
+                                   hint: "Start each play with `- hosts: ...`.", kind: .parse)
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        var plays: [Play] = []
+        for entry in doc.items {
+            guard entry.dict != nil else {
+                throw Diagnostic.error("A playbook must be a list of plays; this entry is a \(entry.value.pythonTypeName)", at: entry.location,
+                                       hint: "Each play is a mapping with `hosts:` and tasks.", kind: .parse)
+            }
+            if let imported = entry.child("import_playbook") ?? entry.child("ansible.builtin.import_playbook") {
+                let target = imported.value.pythonString
+                let file = target.hasPrefix("/") ? target : (directory as NSString).appendingPathComponent(target)
+                guard FileManager.default.fileExists(atPath: file) else {
+                    throw Diagnostic.error("Unable to retrieve file contents: could not find or access '\(target)'", at: imported.location,
+                                           hint: "import_playbook paths are relative to the importing playbook.", kind: .general)
+                }
+                plays += try load(file, depth: depth + 1, tags: tags + TagList.parse(entry.dict?["tags"] ?? .none))
+                continue
+            }
+            plays.append(try loadPlay(entry, directory: directory, importTags: tags))
+        }
+        return plays
+    }
+
+    private mutating func loadPlay(_ entry: Located, directory: String, importTags: [String]) throws(Diagnostic) -> Play {
+        for (key, loc) in entry.keys where !TaskKeywords.play.contains(key) {
+            throw Diagnostic.error("'\(key)' is not a valid attribute for a Play", at: loc,
+                                   hint: "Check the spelling; play keywords are listed in Ansible's playbook keyword reference.", kind: .parse)
+        }
+        guard let hosts = entry.child("hosts") else {
+            throw Diagnostic.error("the field 'hosts' is required but was not set", at: entry.location,
+                                   hint: "Add `hosts: all` (or a pattern) to the play.", kind: .parse)
+        }
+        let tags = (TagList.parse(entry.dict?["tags"] ?? .none) + importTags).uniqued()
+        var context = TaskContext(file: entry.file, directory: directory, tags: tags, roleName: nil, roleDirectory: nil,
+                                  playDirectory: directory)
+        var sections: [(String, [TaskItem])] = []
+        sections.append(("pre_tasks", try taskList(entry.child("pre_tasks"), context)))
+        var roleItems: [TaskItem] = []
+        for role in entry.child("roles")?.items ?? [] {
+            roleItems += try roleTasks(role, playDirectory: directory, inherited: tags)
+        }
+        sections.append(("roles", roleItems))
+        sections.append(("tasks", try taskList(entry.child("tasks"), context)))
+        sections.append(("post_tasks", try taskList(entry.child("post_tasks"), context)))
+        context.isHandler = true
+        let handlers = try taskList(entry.child("handlers"), context)
+        var keywords = entry.dict ?? PyDict()
+        for k in ["pre_tasks", "tasks", "post_tasks", "handlers", "roles"] { keywords[k] = nil }
+        let name = entry.dict?["name"].map(\.pythonString) ?? hostsName(hosts.value)
+        return Play(name: name, hosts: hosts.value, tags: tags, keywords: keywords, sections: sections,
+                    handlers: handlers, location: entry.location)
+    }
+
+    /// An unnamed play is named after its hosts, as ansible-core does.
+    private func hostsName(_ hosts: Value) -> String {
+        if case .list(let items) = hosts { return items.map(\.pythonString).joined(separator: ",") }
+        return hosts.pythonString
+    }
+}

@@ -1,0 +1,27 @@
+/// The keywords ansible-core 2.21 accepts on plays, blocks and tasks. Any other key on a task
+/// is its module (exactly one); any other key on a play or block is an error.
+public enum TaskKeywords {
+    /// Keywords every playbook object takes (ansible-core's `Base`).
+    static let base: Set<String> = [
+        "name", "connection", "port", "remote_user", "vars", "module_defaults", "environment", "no_log",
+        "run_once", "ignore_errors", "ignore_unreachable", "check_mode", "diff", "any_errors_fatal",
+        "throttle", "timeout", "debugger", "become", "become_method", "become_user", "become_flags", "become_exe",
+        "tags", "when", "collections", "delegate_to", "delegate_facts",
+    ]
+    public static let task: Set<String> = base.union([
+        "async", "changed_when", "delay", "failed_when", "loop", "loop_control", "poll", "register", "retries",
+        "until", "notify", "action", "local_action", "args",
+    ])
+    public static let handler: Set<String> = task.union(["listen"])
+    public static let block: Set<String> = base.union(["block", "rescue", "always", "notify"])
+    public static let play: Set<String> = base.union([
+        "hosts", "gather_facts", "gather_subset", "gather_timeout", "fact_path", "vars_files", "vars_prompt",
+        "validate_argspec", "roles", "handlers", "pre_tasks", "post_tasks", "tasks", "force_handlers",
+        "max_fail_percentage", "serial", "strategy", "order",
+    ])
+    /// Keys of a `roles:` entry besides the role's own parameters.
+    public static let roleEntry: Set<String> = base.union(["role"])
+
+    /// `with_items`, `with_dict`, ... (`loop_with` in ansible-core).
+    public static func isLoopWith(_ key: String) -> Bool { key.hasPrefix("with_") && key.count > 5 }
+}

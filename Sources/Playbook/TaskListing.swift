@@ -1,0 +1,53 @@
+import Core
+
+/// `--list-tasks` and `--list-tags` output, formatted as ansible-playbook prints it.
+public enum TaskListing {
+    public static func render(playbook: String, plays: [Play], selection: TagSelection,
+                              listTasks: Bool, listTags: Bool) -> String {
+        var out = "\nplaybook: \(playbook)\n"
+        for (index, play) in plays.enumerated() {
+            let playTags = Set(play.tags)
+            out += "\n  play #\(index + 1) (\(play.hostsText)): \(play.name)\tTAGS: [\(play.tags.uniqued().joined(separator: ","))]\n"
+            guard listTasks || listTags else { continue }
+            var lines = listTasks ? "    tasks:\n" : ""
+            var allTags = Set<String>()
+            for section in play.sections {
+                for item in section.items {
+                    lines += list(item, selection: selection, playTags: playTags, listTasks: listTasks, allTags: &allTags)
+                }
+            }
+            if listTags {
+                lines += "      TASK TAGS: [\(playTags.union(allTags).sorted().joined(separator: ", "))]\n"
+            }
+            out += lines
+        }
+        return out
+    }
+
+    /// One entry: blocks list only their `block` section, and only when some task in them
+    /// survives the tag filter, as ansible-core's listing does.
+    static func list(_ item: TaskItem, selection: TagSelection, playTags: Set<String>, listTasks: Bool,
+                     allTags: inout Set<String>) -> String {
+        switch item {
+        case .block(let block):
+            var out = ""
+            for child in block.block {
+                out += list(child, selection: selection, playTags: playTags, listTasks: listTasks, allTags: &allTags)
+            }
+            return out
+        case .task(let task):
+            let tags = Set(task.tags)
+            guard selection.shouldRun(tags) else { return "" }
+            allTags.formUnion(tags)
+            guard listTasks else { return "" }
+            return "      \(task.displayName)\tTAGS: [\(playTags.union(tags).sorted().joined(separator: ", "))]\n"
+        }
+    }
+}
+
+extension Array where Element: Hashable {
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}
