@@ -25,13 +25,17 @@ let package = Package(
             dependencies: [.product(name: "BigInt", package: "BigInt")]
         ),
         .target(name: "YAML", dependencies: ["CYaml", "Core"]),
-        .target(name: "Jinja", dependencies: ["Core", "YAML"]),
+        .target(name: "Jinja", dependencies: ["Core", "YAML", .product(name: "BigInt", package: "BigInt")]),
         .target(name: "Inventory", dependencies: ["Core", "YAML"]),
         .target(name: "Playbook", dependencies: ["Core", "YAML"]),
+        .target(name: "Connection", dependencies: ["Core"]),
+        .target(name: "Modules", dependencies: ["Core", "Jinja", "Connection"]),
+        .target(name: "Output", dependencies: ["Core", "Modules"]),
+        .target(name: "Executor", dependencies: ["Core", "YAML", "Jinja", "Inventory", "Playbook", "Connection", "Modules", "Output"]),
         .target(
             name: "RunnerCLI",
             dependencies: [
-                "CYaml", "Core", "YAML", "Jinja", "Inventory", "Playbook",
+                "CYaml", "Core", "YAML", "Jinja", "Inventory", "Playbook", "Executor", "Output",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

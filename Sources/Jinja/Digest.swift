@@ -1,0 +1,113 @@
+/// MD5, SHA-1 and SHA-256 digests (the `hash`, `md5`, `sha1`, `checksum`, `to_uuid` filters).
+enum Digest {
+    static func hex(_ b: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef")
+        var s = ""
+        for x in b { s.append(digits[Int(x >> 4)]); s.append(digits[Int(x & 15)]) }
+        return s
+    }
+
+    static func pad(_ m: [UInt8], bigEndian: Bool) -> [UInt8] {
+        var msg = m
+        let bitLen = UInt64(m.count) * 8
+        msg.append(0x80)
+        while msg.count % 64 != 56 { msg.append(0) }
+        for i in 0..<8 { msg.append(UInt8((bitLen >> (bigEndian ? UInt64(56 - 8 * i) : UInt64(8 * i))) & 0xff)) }
+        return msg
+    }
+
+    static func rotl(_ x: UInt32, _ n: UInt32) -> UInt32 { (x << n) | (x >> (32 - n)) }
+
+    static func sha1(_ m: [UInt8]) -> [UInt8] {
+        var h: [UInt32] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0]
+        let msg = pad(m, bigEndian: true)
+        for chunk in stride(from: 0, to: msg.count, by: 64) {
+            var w = [UInt32](repeating: 0, count: 80)
+            for i in 0..<16 { w[i] = (0..<4).reduce(0) { $0 << 8 | UInt32(msg[chunk + 4 * i + $1]) } }
+            for i in 16..<80 { w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1) }
+            var (a, b, c, d, e) = (h[0], h[1], h[2], h[3], h[4])
+            for i in 0..<80 {
+                let (f, k): (UInt32, UInt32)
+                switch i {
+                case 0..<20: (f, k) = ((b & c) | (~b & d), 0x5A827999)
+                case 20..<40: (f, k) = (b ^ c ^ d, 0x6ED9EBA1)
+                case 40..<60: (f, k) = ((b & c) | (b & d) | (c & d), 0x8F1BBCDC)
+                default: (f, k) = (b ^ c ^ d, 0xCA62C1D6)
+                }
+                let temp = rotl(a, 5) &+ f &+ e &+ k &+ w[i]
+                (e, d, c, b, a) = (d, c, rotl(b, 30), a, temp)
+            }
+            h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e
+        }
+        return h.flatMap { x in (0..<4).map { UInt8((x >> UInt32(24 - 8 * $0)) & 0xff) } }
+    }
+
+    static let k256: [UInt32] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    ]
+
+    static func sha256(_ m: [UInt8], is224: Bool = false) -> [UInt8] {
+        var h: [UInt32] = is224
+            ? [0xc1059ed8, 0x367cd507, 0x3070dd17, 0xf70e5939, 0xffc00b31, 0x68581511, 0x64f98fa7, 0xbefa4fa4]
+            : [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
+        let msg = pad(m, bigEndian: true)
+        func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+        for chunk in stride(from: 0, to: msg.count, by: 64) {
+            var w = [UInt32](repeating: 0, count: 64)
+            for i in 0..<16 { w[i] = (0..<4).reduce(0) { $0 << 8 | UInt32(msg[chunk + 4 * i + $1]) } }
+            for i in 16..<64 {
+                let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+                let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+            }
+            var v = h
+            for i in 0..<64 {
+                let s1 = rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25)
+                let ch = (v[4] & v[5]) ^ (~v[4] & v[6])
+                let t1 = v[7] &+ s1 &+ ch &+ k256[i] &+ w[i]
+                let s0 = rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22)
+                let maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2])
+                let t2 = s0 &+ maj
+                v = [t1 &+ t2, v[0], v[1], v[2], v[3] &+ t1, v[4], v[5], v[6]]
+            }
+            for i in 0..<8 { h[i] &+= v[i] }
+        }
+        let out = h.flatMap { x in (0..<4).map { UInt8((x >> UInt32(24 - 8 * $0)) & 0xff) } }
+        return is224 ? Array(out.prefix(28)) : out
+    }
+
+    static func md5(_ m: [UInt8]) -> [UInt8] {
+        let s: [UInt32] = [7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
+                           4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21]
+        let k: [UInt32] = (0..<64).map { UInt32(truncatingIfNeeded: Int64(abs(sin(Double($0 + 1))) * 4294967296.0)) }
+        var a0: UInt32 = 0x67452301, b0: UInt32 = 0xefcdab89, c0: UInt32 = 0x98badcfe, d0: UInt32 = 0x10325476
+        let msg = pad(m, bigEndian: false)
+        for chunk in stride(from: 0, to: msg.count, by: 64) {
+            let w: [UInt32] = (0..<16).map { i in (0..<4).reduce(UInt32(0)) { $0 | UInt32(msg[chunk + 4 * i + $1]) << UInt32(8 * $1) } }
+            var (a, b, c, d) = (a0, b0, c0, d0)
+            for i in 0..<64 {
+                var f: UInt32, g: Int
+                switch i {
+                case 0..<16: f = (b & c) | (~b & d); g = i
+                case 16..<32: f = (d & b) | (~d & c); g = (5 * i + 1) % 16
+                case 32..<48: f = b ^ c ^ d; g = (3 * i + 5) % 16
+                default: f = c ^ (b | ~d); g = (7 * i) % 16
+                }
+                f = f &+ a &+ k[i] &+ w[g]
+                a = d; d = c; c = b
+                b = b &+ rotl(f, s[i])
+            }
+            a0 &+= a; b0 &+= b; c0 &+= c; d0 &+= d
+        }
+        return [a0, b0, c0, d0].flatMap { x in (0..<4).map { UInt8((x >> UInt32(8 * $0)) & 0xff) } }
+    }
+}
+
+import Foundation

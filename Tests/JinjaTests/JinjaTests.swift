@@ -1,1 +1,0 @@
-// Jinja tests: see issue 3.
