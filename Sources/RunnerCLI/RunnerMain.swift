@@ -7,7 +7,7 @@ import Foundation
 public enum RunnerMain {
     public static func run(_ arguments: [String]) -> Int32 {
         if let first = arguments.first, first == "inventory" {
-            return InventoryCommandStub.run(Array(arguments.dropFirst()))
+            return InventoryCommand.run(Array(arguments.dropFirst()))
         }
         return runParsable(PlaybookCommand.self, arguments)
     }
@@ -45,14 +45,4 @@ public enum RunnerMain {
 /// Thrown by a command to end with a given exit code after it printed what it had to say.
 struct RunnerExit: Error {
     var code: Int32
-}
-
-/// `runner inventory`: reserved for the ansible-inventory command (issue 4).
-enum InventoryCommandStub {
-    static func run(_ arguments: [String]) -> Int32 {
-        StandardStream.error.write(DiagnosticRenderer().render(.error(
-            "`runner inventory` is not implemented in this version of runner yet",
-            hint: "Use ansible-inventory for now.")) + "\n")
-        return ExitCode.generalError
-    }
 }

@@ -76,6 +76,9 @@ def enc(v, trust=False, _key=False):
         return ['float', repr(float(v))]
     if isinstance(v, str):
         s = str.__str__(v)
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in s):
+            # undecodable input kept as surrogate escapes: not representable in UTF-8 JSON
+            return ['other', 'str', repr(s)]
         if TrustedAsTemplate is not None and not _key and not TrustedAsTemplate.is_tagged_on(v):
             return ['unsafe', s]
         return ['str', s]
@@ -99,6 +102,50 @@ def enc(v, trust=False, _key=False):
 
 # --------------------------------------------------------------------------- api mode (runs inside the oracle venv)
 
+def _install_shuffle(seed):
+    """Perturb the iteration order of the Python sets that ansible's Group uses
+    while walking parent/child relationships (Group has identity hashing, so the
+    real order depends on memory addresses).  Used only to detect which recorded
+    orders are not deterministic."""
+    import random
+    from itertools import chain
+    from ansible.inventory.group import Group
+
+    rnd = random.Random(seed)
+
+    class ShufSet(set):
+        def __iter__(self):
+            items = list(set.__iter__(self))
+            rnd.shuffle(items)
+            return iter(items)
+
+    def _walk_relationship(self, rel, include_self=False, preserve_ordering=False):
+        seen = set()
+        unprocessed = set(getattr(self, rel))
+        if include_self:
+            unprocessed.add(self)
+        if preserve_ordering:
+            ordered = [self] if include_self else []
+            ordered.extend(getattr(self, rel))
+        while unprocessed:
+            seen.update(unprocessed)
+            new_unprocessed = set()
+            order = list(unprocessed)
+            rnd.shuffle(order)
+            for new_item in chain.from_iterable(getattr(g, rel) for g in order):
+                new_unprocessed.add(new_item)
+                if preserve_ordering:
+                    if new_item not in seen:
+                        ordered.append(new_item)
+            new_unprocessed.difference_update(seen)
+            unprocessed = new_unprocessed
+        if preserve_ordering:
+            return ordered
+        return ShufSet(seen)
+
+    Group._walk_relationship = _walk_relationship
+
+
 def api_main(spec_path):
     with open(spec_path) as f:
         spec = json.load(f)
@@ -106,6 +153,9 @@ def api_main(spec_path):
     from ansible.cli.inventory import InventoryCLI
     from ansible.cli import CLI
     from ansible.errors import AnsibleError
+
+    if os.environ.get('RECORD_SHUFFLE_SEED'):
+        _install_shuffle(int(os.environ['RECORD_SHUFFLE_SEED']))
 
     cli = InventoryCLI(['ansible-inventory'] + spec['argv'] + ['--list'])
     cli.parse()
@@ -127,7 +177,9 @@ def api_main(spec_path):
         })
     out['groups'] = groups
     hosts = []
-    names = [h.name for h in inv.get_hosts('all')]
+    all_order = [h.name for h in inv.get_hosts('all')]
+    out['all_order'] = all_order
+    names = sorted(all_order)
     for extra in spec.get('extra_hosts', []):
         if extra not in names:
             names.append(extra)
@@ -229,6 +281,21 @@ def list_hosts_of(stdout):
     return sorted(out)
 
 
+def sort_host_lines(ls):
+    """ansible-playbook --list-hosts prints each play's hosts by iterating a Python
+    set (random order); sort those lines so the golden is deterministic."""
+    out, block = [], []
+    for ln in ls + [None]:
+        if ln is not None and block is not None and ln.startswith('      ') and out and (block or out[-1].startswith('    hosts (')):
+            block.append(ln)
+            continue
+        out.extend(sorted(block))
+        block = []
+        if ln is not None:
+            out.append(ln)
+    return out
+
+
 def playbook_text(pattern):
     return '- hosts: %s\n  gather_facts: false\n  tasks: []\n' % json.dumps(pattern, ensure_ascii=False)
 
@@ -320,7 +387,7 @@ def record_case(name):
             with open(os.path.join(pb_root, 'pattern_play.yml'), 'w') as f:
                 f.write(playbook_text(p))
             rc, out, err = run(ap + [pb_rel, '--list-hosts'], tmp, env, tmp)
-            pats.append({'pattern': p, 'rc': rc, 'stdout': lines(out), 'stderr': lines(err),
+            pats.append({'pattern': p, 'rc': rc, 'stdout': sort_host_lines(lines(out)), 'stderr': lines(err),
                          'hosts': list_hosts_of(out)})
         lims = []
         lph = case.get('limit_play_hosts', 'all')
@@ -331,7 +398,7 @@ def record_case(name):
             for v in values:
                 largs += ['--limit', v]
             rc, out, err = run(ap + [pb_rel, '--list-hosts'] + largs, tmp, env, tmp)
-            entry = {'limit': values, 'play_hosts': lph, 'rc': rc, 'stdout': lines(out), 'stderr': lines(err),
+            entry = {'limit': values, 'play_hosts': lph, 'rc': rc, 'stdout': sort_host_lines(lines(out)), 'stderr': lines(err),
                      'hosts': list_hosts_of(out)}
             rc2, out2, err2 = run(ai + ['--list'] + largs, tmp, env, tmp)
             parsed, ok = parse_json(out2)
@@ -350,7 +417,7 @@ def record_case(name):
         if os.path.exists(site) and not case.get('skip_site'):
             site_rel = os.path.join(pbdir, 'site.yml') if pbdir else 'site.yml'
             rc, out, err = run(ap + [site_rel, '--list-hosts'], tmp, env, tmp)
-            res['site_list_hosts'] = {'rc': rc, 'stdout': lines(out), 'stderr': lines(err)}
+            res['site_list_hosts'] = {'rc': rc, 'stdout': sort_host_lines(lines(out)), 'stderr': lines(err)}
 
         # python-level dump
         spec = {'argv': inv_args + (['--playbook-dir', pbdir] if pbdir else []),
@@ -360,8 +427,10 @@ def record_case(name):
         with open(os.path.join(base, 'spec.json'), 'w') as f:
             json.dump(spec, f)
         dumps = []
-        for seed in HASH_SEEDS:
-            env_s = dict(env, PYTHONHASHSEED=str(seed))
+        for seed in (None,) + SHUFFLE_SEEDS:
+            env_s = dict(env)
+            if seed is not None:
+                env_s['RECORD_SHUFFLE_SEED'] = str(seed)
             if os.path.exists(spec['out']):
                 os.unlink(spec['out'])
             rc, out, err = run([os.path.join(ORACLE, 'python'), os.path.abspath(__file__), '--api',
@@ -373,12 +442,15 @@ def record_case(name):
                 dumps.append(None)
                 res['api_error'] = lines(err)[-5:]
                 break
-        res['api'] = dumps[0]
-        if dumps[0] is not None and None not in dumps:
+        api = dumps[0]
+        if api is not None and None not in dumps:
             paths = set()
             for other in dumps[1:]:
-                diff_paths(dumps[0], other, '', paths)
-            res['api_hash_dependent'] = sorted(paths)
+                diff_paths(api, other, '', paths)
+            for p in paths:
+                canonicalise(api, p)
+            res['api_order_unstable'] = sorted(paths)
+        res['api'] = api
 
         with open(os.path.join(cdir, "expected.json"), "w", encoding="utf-8", errors="backslashreplace") as f:
             f.write(pretty(res) + '\n')
@@ -390,7 +462,21 @@ def record_case(name):
         shutil.rmtree(base, ignore_errors=True)
 
 
-HASH_SEEDS = (0, 1, 2, 3, 4, 5)
+SHUFFLE_SEEDS = tuple(range(1, 9))
+
+
+def canonicalise(obj, path):
+    """Sort the list of strings at `path` (an order found to be non-deterministic)."""
+    parts = [p for p in path.split('/') if p]
+    parent, key = None, None
+    cur = obj
+    for p in parts:
+        parent, key = cur, (int(p) if isinstance(cur, list) else p)
+        cur = cur[key]
+    if isinstance(cur, list) and all(isinstance(x, str) for x in cur) and parent is not None:
+        parent[key] = sorted(cur)
+    else:
+        raise RuntimeError('cannot canonicalise unstable path %s' % path)
 
 
 def diff_paths(a, b, path, out):

@@ -1,1 +1,0 @@
-// Inventory tests: see issue 4.
