@@ -38,13 +38,15 @@ extension PlaybookLoader {
         }
         let tasksFrom = args["tasks_from"]?.pythonString ?? "main"
         return try roleTaskItems(named: name, tasksFrom: tasksFrom, playDirectory: context.playDirectory,
-                                 tags: task.tags, at: entry.location, includeDependencies: true, depth: context.depth + 1)
+                                 tags: task.tags, at: entry.location, includeDependencies: true, depth: context.depth + 1,
+                                 params: PyDict())
     }
 
     /// A `roles:` entry: dependencies first, then the role's tasks, all tagged with the entry's tags.
     mutating func roleTasks(_ entry: Located, playDirectory: String, inherited: [String]) throws(Diagnostic) -> [TaskItem] {
         let name: String
         var tags = inherited
+        var params = PyDict()
         switch entry.value {
         case .string(let s), .unsafe(let s): name = s
         case .dict(let d):
@@ -53,15 +55,18 @@ extension PlaybookLoader {
             }
             name = role.pythonString
             tags += TagList.parse(d["tags"] ?? .none)
+            for (k, v) in d.items where !TaskKeywords.roleEntry.contains(k.pythonString) || k.pythonString == "vars" {
+                if k.pythonString == "vars", case .dict(let vars) = v { params.merge(vars) } else { params[k] = v }
+            }
         default:
             throw Diagnostic.error("a roles: entry must be a role name or a mapping", at: entry.location, kind: .parse)
         }
         return try roleTaskItems(named: name, tasksFrom: "main", playDirectory: playDirectory, tags: tags,
-                                 at: entry.location, includeDependencies: true, depth: 0)
+                                 at: entry.location, includeDependencies: true, depth: 0, params: params)
     }
 
     mutating func roleTaskItems(named name: String, tasksFrom: String, playDirectory: String, tags: [String],
-                                at loc: SourceLocation, includeDependencies: Bool, depth: Int) throws(Diagnostic) -> [TaskItem] {
+                                at loc: SourceLocation, includeDependencies: Bool, depth: Int, params: PyDict) throws(Diagnostic) -> [TaskItem] {
         guard depth < 30 else {
             throw Diagnostic.error("role '\(name)' depends on itself (dependency chain deeper than 30)", at: loc, kind: .parse)
         }
@@ -70,18 +75,38 @@ extension PlaybookLoader {
         if includeDependencies {
             for dep in try dependencies(of: directory) {
                 items += try roleTaskItems(named: dep.name, tasksFrom: "main", playDirectory: playDirectory,
-                                           tags: tags + dep.tags, at: dep.location, includeDependencies: true, depth: depth + 1)
+                                           tags: tags + dep.tags, at: dep.location, includeDependencies: true, depth: depth + 1,
+                                           params: PyDict())
             }
         }
+        let roleIndex = roles.count
+        roles.append(RoleInfo(name: name, directory: directory, defaults: try varsFile(directory, "defaults"),
+                              vars: try varsFile(directory, "vars"), params: params))
         guard let file = Self.mainFile(in: (directory as NSString).appendingPathComponent("tasks"), named: tasksFrom) else {
             return items
         }
         let loaded = try YAMLLoader.loadFile(file)
         warnings += loaded.warnings
         let context = TaskContext(file: file, directory: (file as NSString).deletingLastPathComponent, tags: tags,
-                                  roleName: name, roleDirectory: directory, playDirectory: playDirectory, depth: depth)
+                                  roleName: name, roleDirectory: directory, roleIndex: roleIndex,
+                                  playDirectory: playDirectory, depth: depth)
         items += try taskList(Located(value: loaded.value, node: loaded.root, file: file), context)
         return items
+    }
+
+    /// `defaults/main.yml` or `vars/main.yml` of a role, as a dict (empty when absent).
+    mutating func varsFile(_ roleDirectory: String, _ folder: String) throws(Diagnostic) -> PyDict {
+        guard let file = Self.mainFile(in: (roleDirectory as NSString).appendingPathComponent(folder), named: "main") else {
+            return PyDict()
+        }
+        let loaded = try YAMLLoader.loadFile(file)
+        warnings += loaded.warnings
+        switch loaded.value {
+        case .none: return PyDict()
+        case .dict(let d): return d
+        default:
+            throw Diagnostic.error("\(folder)/main.yml of a role must be a mapping of variables", at: SourceLocation(file: file), kind: .parse)
+        }
     }
 
     /// `tasks/main.yml`, `main.yaml`, `main` (or the `tasks_from` name with those extensions).

@@ -10,6 +10,7 @@ struct TaskContext {
     var tags: [String]
     var roleName: String?
     var roleDirectory: String?
+    var roleIndex: Int?
     /// The playbook's directory, where roles are looked up.
     var playDirectory: String
     var isHandler = false
@@ -18,10 +19,7 @@ struct TaskContext {
 
 extension PlaybookLoader {
     /// Modules whose string arguments are a command line (`_raw_params`), not `k=v` pairs.
-    static let freeFormModules: Set<String> = [
-        "command", "shell", "raw", "script", "win_command", "win_shell", "include_tasks", "import_tasks",
-        "include_vars", "include_role", "import_role", "meta", "set_fact", "add_host", "group_by",
-    ]
+    static let freeFormModules: Set<String> = ["command", "shell", "raw", "script", "win_command", "win_shell"]
 
     mutating func taskList(_ list: Located?, _ context: TaskContext) throws(Diagnostic) -> [TaskItem] {
         guard let list, !list.value.isNone else { return [] }
@@ -49,7 +47,7 @@ extension PlaybookLoader {
             }
             var inner = context
             inner.tags = context.tags + ownTags
-            let block = Block(name: dict["name"]?.pythonString,
+            let block = Block(name: dict["name"]?.pythonString, roleIndex: context.roleIndex,
                               block: try taskList(entry.child("block"), inner),
                               rescue: try taskList(entry.child("rescue"), inner),
                               always: try taskList(entry.child("always"), inner),
@@ -107,8 +105,11 @@ extension PlaybookLoader {
         var keywords = dict
         keywords[.string(action)] = nil
         let name: String? = dict["name"].flatMap { $0.isNone ? nil : $0.pythonString }
-        return Task(name: name, action: action, args: args, keywords: keywords,
-                    tags: context.tags + ownTags, roleName: context.roleName, location: entry.location)
+        var task = Task(name: name, action: action, args: args, keywords: keywords,
+                        tags: context.tags + ownTags, roleName: context.roleName, roleIndex: context.roleIndex,
+                        location: entry.location)
+        task.inheritedTags = context.tags
+        return task
     }
 
     /// `action: module k=v` or `action: {module: x, k: v}`.

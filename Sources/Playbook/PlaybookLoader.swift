@@ -10,6 +10,8 @@ public struct PlaybookLoader {
     /// playbook's own `roles/` and before the playbook directory itself.
     public var rolesPath: [String]
     public internal(set) var warnings: [Diagnostic] = []
+    /// Roles met while loading the current play.
+    var roles: [RoleInfo] = []
 
     public init(rolesPath: [String] = []) { self.rolesPath = rolesPath }
 
@@ -64,6 +66,7 @@ public struct PlaybookLoader {
             throw Diagnostic.error("the field 'hosts' is required but was not set", at: entry.location,
                                    hint: "Add `hosts: all` (or a pattern) to the play.", kind: .parse)
         }
+        roles = []
         let tags = (TagList.parse(entry.dict?["tags"] ?? .none) + importTags).uniqued()
         var context = TaskContext(file: entry.file, directory: directory, tags: tags, roleName: nil, roleDirectory: nil,
                                   playDirectory: directory)
@@ -81,8 +84,11 @@ public struct PlaybookLoader {
         var keywords = entry.dict ?? PyDict()
         for k in ["pre_tasks", "tasks", "post_tasks", "handlers", "roles"] { keywords[k] = nil }
         let name = entry.dict?["name"].map(\.pythonString) ?? hostsName(hosts.value)
-        return Play(name: name, hosts: hosts.value, tags: tags, keywords: keywords, sections: sections,
-                    handlers: handlers, location: entry.location)
+        var play = Play(name: name, hosts: hosts.value, tags: tags, keywords: keywords, sections: sections,
+                        handlers: handlers, location: entry.location)
+        play.roles = roles
+        play.directory = directory
+        return play
     }
 
     /// An unnamed play is named after its hosts, as ansible-core does.

@@ -10,11 +10,11 @@ public struct TagSelection: Sendable {
     /// From `--tags`/`--skip-tags` values (each may be a comma-separated list); no `--tags`
     /// means `all`.
     public init(tags: [String], skipTags: [String]) {
+        // `--tags ""` selects nothing and `--tags a,` adds an empty tag, as in ansible-playbook.
         func split(_ values: [String]) -> Set<String> {
-            Set(values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty })
+            Set(values.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } })
         }
-        only = split(tags)
-        if only.isEmpty { only = ["all"] }
+        only = tags.isEmpty ? ["all"] : split(tags)
         skip = split(skipTags)
     }
 

@@ -11,8 +11,13 @@ public struct Task: Sendable {
     /// Tags of the task and of everything it sits in (play, role, blocks, imports): ansible-core
     /// extends tags from parents.
     public var tags: [String]
+    /// The tags the task inherits from where it sits (play, role, blocks, imports), without its
+    /// own: what an `include_*` passes to the tasks it includes.
+    public var inheritedTags: [String] = []
     /// The role the task came from, for `role : name` display.
     public var roleName: String?
+    /// Index into `Play.roles` of the role the task came from.
+    public var roleIndex: Int?
     public var location: SourceLocation
 
     /// The name as ansible-playbook lists it: `role : name`, or the action when unnamed.
@@ -28,6 +33,15 @@ public struct Task: Sendable {
         return name
     }
 
+    /// The name callbacks show while running: `role : name`, the role prefix kept for unnamed
+    /// tasks too (`svc : ansible.builtin.include_tasks`).
+    public var callbackName: String {
+        let base = (name?.isEmpty == false) ? name! : action
+        if shortAction == "include_role", name?.isEmpty == false { return base }
+        if let roleName { return "\(roleName) : \(base)" }
+        return base
+    }
+
     /// The action without the `ansible.builtin.`/`ansible.legacy.` prefix.
     public var shortAction: String {
         for prefix in ["ansible.builtin.", "ansible.legacy."] where action.hasPrefix(prefix) {
@@ -40,6 +54,7 @@ public struct Task: Sendable {
 /// A block with its `block`/`rescue`/`always` sections.
 public struct Block: Sendable {
     public var name: String?
+    public var roleIndex: Int?
     public var block: [TaskItem]
     public var rescue: [TaskItem]
     public var always: [TaskItem]
@@ -64,6 +79,18 @@ public struct Play: Sendable {
     public var sections: [(name: String, items: [TaskItem])]
     public var handlers: [TaskItem]
     public var location: SourceLocation
+    /// Every role the play uses (entries, dependencies, imports), with their defaults and vars.
+    public var roles: [RoleInfo] = []
+    /// The playbook file's directory (`playbook_dir`).
+    public var directory: String = "."
+
+    /// The play's `hosts` as ansible-playbook's `pattern:` line prints it (a Python list repr).
+    public var hostsPatternRepr: String {
+        switch hosts {
+        case .list: return hosts.pythonRepr
+        default: return Value.list([.string(hosts.pythonString)]).pythonRepr
+        }
+    }
 
     /// The hosts as ansible-playbook's listings print them (`web,db`).
     public var hostsText: String {
@@ -73,4 +100,14 @@ public struct Play: Sendable {
         default: return hosts.pythonString
         }
     }
+}
+
+/// A role as a play uses it: where it lives and its `defaults/` and `vars/`.
+public struct RoleInfo: Sendable {
+    public var name: String
+    public var directory: String
+    public var defaults: PyDict
+    public var vars: PyDict
+    /// `vars:` and parameters given on the role entry (`- role: x` with `port: 80`).
+    public var params: PyDict
 }

@@ -2,12 +2,17 @@ import Core
 
 /// `--list-tasks` and `--list-tags` output, formatted as ansible-playbook prints it.
 public enum TaskListing {
+    /// `hostsOf` gives a play's hosts for `--list-hosts` (nil when not listing hosts).
     public static func render(playbook: String, plays: [Play], selection: TagSelection,
-                              listTasks: Bool, listTags: Bool) -> String {
+                              listTasks: Bool, listTags: Bool, hostsOf: (Play) -> [String]? = { _ in nil }) -> String {
         var out = "\nplaybook: \(playbook)\n"
         for (index, play) in plays.enumerated() {
             let playTags = Set(play.tags)
             out += "\n  play #\(index + 1) (\(play.hostsText)): \(play.name)\tTAGS: [\(play.tags.uniqued().joined(separator: ","))]\n"
+            if let hosts = hostsOf(play) {
+                out += "    pattern: \(play.hostsPatternRepr)\n    hosts (\(hosts.count)):\n"
+                for h in hosts { out += "      \(h)\n" }
+            }
             guard listTasks || listTags else { continue }
             var lines = listTasks ? "    tasks:\n" : ""
             var allTags = Set<String>()

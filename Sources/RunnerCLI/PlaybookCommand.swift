@@ -1,6 +1,10 @@
 import ArgumentParser
 import Core
 import Foundation
+import Executor
+import Inventory
+import Jinja
+import Output
 import Playbook
 import YAML
 
@@ -145,33 +149,89 @@ public struct PlaybookCommand: ParsableCommand {
                 loaded.append((path, try loader.load(path)))
             }
             for w in loader.warnings { stderr.write(renderer.render(w) + "\n") }
-            if listTasks || listTags {
-                // --list-tags without --tags/--skip-tags lists `never` tasks too, as ansible-playbook does.
-                let listAll = listTags && tags.isEmpty && skipTags.isEmpty
-                let selection = TagSelection(tags: listAll ? ["never", "all"] : tags, skipTags: skipTags)
-                for (path, plays) in loaded {
-                    StandardStream.output.write(TaskListing.render(playbook: path, plays: plays, selection: selection,
-                                                                   listTasks: listTasks, listTags: listTags))
-                }
-                return ExitCode.ok
-            }
+            let cwd = FileManager.default.currentDirectoryPath
+            let playbookDirectory = ((playbooks.first ?? ".") as NSString).deletingLastPathComponent
+            let inventory = try InventoryLoader.load(sources: inventorySources(), playbookDirectory: playbookDirectory.isEmpty ? "." : playbookDirectory)
+            for w in inventory.warnings { stderr.write(renderer.render(w) + "\n") }
+            let limitTerms = try Inventory.limitTerms(limit, workingDirectory: cwd)
+            for w in try inventory.checkLimit(limitTerms) { stderr.write(renderer.render(w) + "\n") }
             if syntaxCheck {
                 for (path, _) in loaded { StandardStream.output.write("\nplaybook: \(path)\n") }
                 return ExitCode.ok
             }
+            if listTasks || listTags || listHosts {
+                // --list-tags without --tags/--skip-tags lists `never` tasks too, as ansible-playbook does.
+                let listAll = listTags && tags.isEmpty && skipTags.isEmpty
+                let selection = TagSelection(tags: listAll ? ["never", "all"] : tags, skipTags: skipTags)
+                for (path, rawPlays) in loaded {
+                    let plays = try rawPlays.map { (play) throws(Diagnostic) -> Play in try Self.templatedHeader(play, extraVars: extra.values) }
+                    let hostsOf: (Play) -> [String]? = { play in
+                        guard listHosts else { return nil }
+                        return (try? inventory.hosts(matching: PlaybookExecutor.patternText(play.hosts), limit: limitTerms))?.hosts ?? []
+                    }
+                    StandardStream.output.write(TaskListing.render(playbook: path, plays: plays, selection: selection,
+                                                                   listTasks: listTasks, listTags: listTags, hostsOf: hostsOf))
+                }
+                return ExitCode.ok
+            }
+            for feature in unimplementedRequested() {
+                stderr.write(renderer.render(.error("\(feature) is not implemented in this version of runner yet",
+                                                    hint: "Use ansible-playbook for this run; runner refuses rather than guess.")) + "\n")
+                return ExitCode.generalError
+            }
+            var options = RunOptions(tags: TagSelection(tags: tags, skipTags: skipTags), extraVars: extra.values, limit: limitTerms)
+            options.checkMode = check
+            options.diffMode = diff
+            options.verbosity = verbose
+            options.forks = forks ?? 5
+            options.forceHandlers = forceHandlers
+            options.runTags = tags
+            options.skipTags = skipTags
+            options.startAtTask = startAtTask
+            let callbackName = ProcessInfo.processInfo.environment["ANSIBLE_STDOUT_CALLBACK"] ?? "default"
+            let callback: any Callback
+            if ["json", "ansible.posix.json"].contains(callbackName) {
+                callback = JSONCallback(write: { StandardStream.output.write($0) }, writeError: { StandardStream.error.write($0) })
+            } else {
+                callback = DefaultCallback(verbosity: verbose, write: { StandardStream.output.write($0) },
+                                           writeError: { StandardStream.error.write($0) })
+            }
+            let executor = PlaybookExecutor(inventory: inventory, options: options, callback: callback, loader: loader)
+            return executor.run(loaded.flatMap(\.plays))
         } catch let d as Diagnostic {
             stderr.write(renderer.render(d) + "\n")
             return ExitCode.for(d)
         }
-        for feature in unimplementedRequested() {
-            stderr.write(renderer.render(.error("\(feature) is not implemented in this version of runner yet",
-                                                hint: "Use ansible-playbook for this run; runner refuses rather than guess.")) + "\n")
-            return ExitCode.generalError
+    }
+
+    /// A play with its name and hosts templated from its `vars` and the extra-vars, as the
+    /// listings show them (task names stay as written).
+    static func templatedHeader(_ play: Play, extraVars: PyDict) throws(Diagnostic) -> Play {
+        var vars = play.keywords["vars"]?.dictValue ?? PyDict()
+        vars.merge(extraVars)
+        var source: [String: Value] = [:]
+        for (k, v) in vars.items { source[k.pythonString] = v }
+        let engine = TemplateEngine()
+        var out = play
+        do {
+            out.hosts = try engine.template(play.hosts, vars: DictVariables(source), origin: play.location)
+        } catch {
+            throw Diagnostic.error("could not template the play's hosts: \(error.message)", at: play.location,
+                                   hint: "Define the variable (for example with -e) or fix the hosts pattern.", kind: .parse)
         }
-        stderr.write(renderer.render(.error(
-            "running playbooks is not implemented in this version of runner yet: the playbook was read and checked",
-            hint: "Reading, checking and listing (--syntax-check, --list-tasks, --list-tags) work; executing tasks does not yet.")) + "\n")
-        return ExitCode.generalError
+        if let name = try? engine.template(.string(play.name), vars: DictVariables(source), origin: play.location) {
+            out.name = name.pythonString
+        }
+        return out
+    }
+
+    /// `-i` values, else `ANSIBLE_INVENTORY`, else `/etc/ansible/hosts` when it exists.
+    func inventorySources() -> [String] {
+        if !inventory.isEmpty { return inventory }
+        if let env = ProcessInfo.processInfo.environment["ANSIBLE_INVENTORY"], !env.isEmpty {
+            return env.split(separator: ",").map(String.init)
+        }
+        return FileManager.default.fileExists(atPath: "/etc/ansible/hosts") ? ["/etc/ansible/hosts"] : []
     }
 
     /// `ANSIBLE_ROLES_PATH` (colon-separated), as ansible-core reads it.
@@ -182,7 +242,6 @@ public struct PlaybookCommand: ParsableCommand {
     /// Options that are accepted (so scripts keep parsing) but whose behaviour does not exist yet.
     func unimplementedRequested() -> [String] {
         var out: [String] = []
-        if listHosts { out.append("--list-hosts") }
         if step { out.append("--step") }
         if askPass { out.append("--ask-pass") }
         if askBecomePass { out.append("--ask-become-pass") }

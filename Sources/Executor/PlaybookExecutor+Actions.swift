@@ -1,0 +1,179 @@
+import Core
+import Foundation
+import Jinja
+import Modules
+import Playbook
+import YAML
+
+/// Actions the executor itself performs: facts, included variables and tasks, `meta`.
+extension PlaybookExecutor {
+    /// `set_fact`: `key: value` pairs (or `k=v` strings, which stay strings) become host facts.
+    func setFact(_ args: PyDict, host: String) -> TaskResult {
+        var facts = PyDict()
+        for (k, v) in args.items where k.pythonString != "cacheable" && k.pythonString != "_raw_params" {
+            facts[k] = v
+        }
+        if facts.isEmpty { return .failed("No key/value pairs provided, at least one is required for this action to succeed") }
+        hosts[host]!.facts.merge(facts)
+        var v = PyDict()
+        v["ansible_facts"] = .dict(facts)
+        v["changed"] = false
+        return TaskResult(v)
+    }
+
+    /// `include_vars`: a YAML/JSON file (relative to the role's `vars/`, the task's folder or
+    /// the playbook) becomes host variables above play and task vars.
+    func includeVars(_ args: PyDict, host: String, task: Task) -> TaskResult {
+        guard let target = (args["_raw_params"] ?? args["file"])?.pythonString else {
+            return .failed("include_vars needs a file name (dir is not supported yet)")
+        }
+        var candidates: [String] = []
+        if target.hasPrefix("/") {
+            candidates = [target]
+        } else {
+            if let roleIndex = task.roleIndex, roleIndex < playRoles.count {
+                candidates.append(((playRoles[roleIndex].directory as NSString).appendingPathComponent("vars") as NSString).appendingPathComponent(target))
+            }
+            let taskDir = (task.location.file as NSString).deletingLastPathComponent
+            candidates.append(((taskDir as NSString).appendingPathComponent("vars") as NSString).appendingPathComponent(target))
+            candidates.append((taskDir as NSString).appendingPathComponent(target))
+            candidates.append(((play.directory as NSString).appendingPathComponent("vars") as NSString).appendingPathComponent(target))
+            candidates.append((play.directory as NSString).appendingPathComponent(target))
+        }
+        guard let file = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            return .failed("Could not find or access '\(target)'")
+        }
+        let loaded: YAMLLoader.Loaded
+        do {
+            loaded = try YAMLLoader.loadFile(file)
+        } catch {
+            return .failed(error.message)
+        }
+        var facts = PyDict()
+        switch loaded.value {
+        case .none: break
+        case .dict(let d): facts = d
+        default: return .failed("\(file) must be stored as a dictionary/hash")
+        }
+        if let name = args["name"]?.pythonString {
+            var wrapped = PyDict()
+            wrapped[.string(name)] = .dict(facts)
+            facts = wrapped
+        }
+        hosts[host]!.includedVars.merge(facts)
+        var v = PyDict()
+        v["ansible_facts"] = .dict(facts)
+        v["ansible_included_var_files"] = .list([.string(URL(fileURLWithPath: file).standardizedFileURL.path)])
+        v["changed"] = false
+        return TaskResult(v)
+    }
+
+    /// `include_tasks`: the file's tasks run on this host right after the include.
+    func includeTasks(_ args: PyDict, host: String, task: Task) -> HostOutcome {
+        guard let target = (args["_raw_params"] ?? args["file"])?.pythonString else {
+            return HostOutcome(result: .failed("No file specified for include_tasks"), included: nil)
+        }
+        let roleDirectory = task.roleIndex.flatMap { $0 < playRoles.count ? playRoles[$0].directory : nil }
+        let applyTags = task.inheritedTags + TagListValue.tags(args["apply"]?.dictValue?["tags"])
+        do {
+            let items = try loader.includeTasks(target, from: task, playDirectory: play.directory, roleDirectory: roleDirectory,
+                                                inheritedTags: applyTags)
+            var v = PyDict()
+            v["changed"] = false
+            v["include"] = .string(target)
+            return HostOutcome(result: TaskResult(v), included: [IncludedBatch(target: target, items: items, vars: PyDict())])
+        } catch {
+            return HostOutcome(result: .failed(error.message), included: nil)
+        }
+    }
+
+    /// `include_role`: the role's tasks run on this host right after the include.
+    func includeRole(_ args: PyDict, host: String, task: Task) -> HostOutcome {
+        guard let name = args["name"]?.pythonString else {
+            return HostOutcome(result: .failed("'name' is a required field for include_role."), included: nil)
+        }
+        let applyTags = task.inheritedTags + TagListValue.tags(args["apply"]?.dictValue?["tags"])
+        do {
+            let (roles, items) = try loader.includeRole(name, tasksFrom: args["tasks_from"]?.pythonString ?? "main",
+                                                         playDirectory: play.directory, inheritedTags: applyTags, at: task.location)
+            let offset = playRoles.count
+            playRoles += roles
+            var v = PyDict()
+            v["changed"] = false
+            v["include_args"] = .dict(args)
+            return HostOutcome(result: TaskResult(v), included: [IncludedBatch(target: "role:" + name,
+                                                                               items: items.map { Self.shiftRoles($0, by: offset) }, vars: PyDict())])
+        } catch {
+            return HostOutcome(result: .failed(error.message), included: nil)
+        }
+    }
+
+    static func shiftRoles(_ item: TaskItem, by offset: Int) -> TaskItem {
+        switch item {
+        case .task(var t):
+            t.roleIndex = t.roleIndex.map { $0 + offset }
+            return .task(t)
+        case .block(var b):
+            b.roleIndex = b.roleIndex.map { $0 + offset }
+            b.block = b.block.map { shiftRoles($0, by: offset) }
+            b.rescue = b.rescue.map { shiftRoles($0, by: offset) }
+            b.always = b.always.map { shiftRoles($0, by: offset) }
+            return .block(b)
+        }
+    }
+
+    /// `meta`: `flush_handlers`, `end_play`, `end_host`, `noop`, `clear_facts`,
+    /// `clear_host_errors`, `refresh_inventory`, `reset_connection`. ansible's linear strategy
+    /// runs a meta task host by host, so callbacks see one task start per host.
+    func runMeta(_ task: Task, on targets: [String], blockVars: PyDict) -> Set<String> {
+        let action = (task.args.dictValue?["_raw_params"])?.pythonString ?? ""
+        func applies(_ host: String) -> Bool {
+            guard let when = task.keywords["when"] else { return true }
+            return (try? evaluateWhen(when, host: host, task: task, extra: blockVars)) ?? false
+        }
+        var flush = false
+        for host in targets {
+            callback.taskStart(name: task.callbackName, location: task.location, isHandler: false)
+            switch action {
+            case "flush_handlers":
+                flush = true
+            case "end_play", "end_batch":
+                if applies(host) {
+                    for h in playHosts { hosts[h]!.ended = true }
+                    return []
+                }
+            case "end_host":
+                if applies(host) {
+                    hosts[host]!.ended = true
+                } else {
+                    var v = PyDict()
+                    v["changed"] = false
+                    v["msg"] = .string("end_host conditional evaluated to false, continuing execution for \(host)")
+                    v["skip_reason"] = .string("end_host conditional evaluated to False, continuing execution for \(host)")
+                    v["skipped"] = true
+                    callback.taskResult(host: host, result: TaskResult(v), taskName: task.displayName)
+                }
+            case "clear_facts":
+                if applies(host) { hosts[host]!.facts = PyDict() }
+            case "clear_host_errors":
+                if applies(host) { for h in playHosts { hosts[h]!.failed = false } }
+            default:
+                break
+            }
+        }
+        if flush { flushHandlers() }
+        return []
+    }
+}
+
+/// Tags given as a value (a list or a comma-separated string).
+enum TagListValue {
+    static func tags(_ value: Value?) -> [String] {
+        guard let value else { return [] }
+        switch value {
+        case .list(let items): return items.map(\.pythonString)
+        case .string(let s): return s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        default: return [value.pythonString]
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Core
+import Modules
+import Playbook
+
+extension PlaybookExecutor {
+    /// Runs a list of tasks and blocks on hosts; returns the hosts that failed (not rescued)
+    /// inside it, so an enclosing block can send them to its `rescue`.
+    @discardableResult
+    func runItems(_ items: [TaskItem], hosts entering: [String], blockVars: PyDict = PyDict()) -> Set<String> {
+        var failed = Set<String>()
+        for item in items {
+            let live = entering.filter { !failed.contains($0) && isActive($0) }
+            if live.isEmpty { break }
+            switch item {
+            case .task(let task):
+                failed.formUnion(runTask(task, on: live, blockVars: blockVars))
+            case .block(let block):
+                failed.formUnion(runBlock(block, on: live, blockVars: blockVars))
+            }
+        }
+        return failed
+    }
+
+    func isActive(_ host: String) -> Bool {
+        if abortPlaybook { return false }
+        let s = hosts[host]!
+        return !(s.failed || s.unreachable || s.ended)
+    }
+
+    /// `block`/`rescue`/`always`: hosts failing in `block` run `rescue`; a successful rescue
+    /// clears the failure and counts as `rescued`; `always` runs for every host that entered.
+    func runBlock(_ block: Block, on entering: [String], blockVars: PyDict) -> Set<String> {
+        guard anyTaskSelected(block) else { return [] }
+        var vars = blockVars
+        if let own = block.keywords["vars"]?.dictValue { vars.merge(own) }
+        let selected = entering.filter { host in
+            guard let when = block.keywords["when"] else { return true }
+            return (try? evaluateWhen(when, host: host, task: nil, extra: vars)) ?? true
+        }
+        let failedInBlock = runItems(block.block, hosts: selected, blockVars: vars)
+        var stillFailed = failedInBlock
+        if !failedInBlock.isEmpty && !block.rescue.isEmpty {
+            let rescuers = selected.filter { failedInBlock.contains($0) }
+            for h in rescuers {
+                // A failure that a rescue handles is counted as rescued, not as a failure.
+                hosts[h]!.failed = false
+                hosts[h]!.stats.rescued += 1
+                hosts[h]!.stats.failures -= 1
+            }
+            let failedInRescue = runItems(block.rescue, hosts: rescuers, blockVars: vars)
+            stillFailed = failedInRescue
+            for h in rescuers where !failedInRescue.contains(h) {
+                hosts[h]!.failed = false
+            }
+        }
+        if !block.always.isEmpty {
+            let everyone = selected.filter { !hosts[$0]!.unreachable && !hosts[$0]!.ended }
+            var wasFailed: [String: Bool] = [:]
+            for h in everyone { wasFailed[h] = hosts[h]!.failed; hosts[h]!.failed = false }
+            let failedInAlways = runItems(block.always, hosts: everyone, blockVars: vars)
+            for h in everyone where wasFailed[h] == true && stillFailed.contains(h) { hosts[h]!.failed = true }
+            stillFailed.formUnion(failedInAlways)
+        }
+        for h in stillFailed { hosts[h]!.failed = true }
+        return stillFailed
+    }
+
+    /// Whether any task in the block passes the tag filter (ansible skips the rest untouched).
+    func anyTaskSelected(_ block: Block) -> Bool {
+        (block.block + block.rescue + block.always).contains { item in
+            switch item {
+            case .task(let t): return options.tags.shouldRun(Set(t.tags))
+            case .block(let b): return anyTaskSelected(b)
+            }
+        }
+    }
+
+    /// Runs notified handlers, in the order they are written, for the hosts that notified them
+    /// (by name or by a `listen` topic; one notification can wake several handlers). Handlers
+    /// notified by handlers run in a further pass.
+    func flushHandlers() {
+        var passes = 0
+        while passes <= play.handlers.count {
+            passes += 1
+            var pending: [String: Set<String>] = [:]
+            for h in playHosts where !hosts[h]!.notified.isEmpty {
+                pending[h] = Set(hosts[h]!.notified)
+                hosts[h]!.notified.removeAll()
+            }
+            if pending.isEmpty { return }
+            for item in play.handlers {
+                guard case .task(let handler) = item else { continue }
+                let names = handlerNames(handler)
+                let notifiedHosts = playHosts.filter { h in
+                    (isActive(h) || options.forceHandlers) && !(pending[h] ?? []).isDisjoint(with: names)
+                }
+                guard !notifiedHosts.isEmpty else { continue }
+                runTask(handler, on: notifiedHosts, blockVars: PyDict(), isHandler: true)
+            }
+        }
+    }
+
+    func handlerNames(_ handler: Task) -> Set<String> {
+        var names = Set<String>()
+        if let name = handler.name { names.insert(name) }
+        if let listen = handler.keywords["listen"] {
+            for v in listen.listValue ?? [listen] { names.insert(v.pythonString) }
+        }
+        return names
+    }
+}

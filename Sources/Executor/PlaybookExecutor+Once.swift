@@ -1,0 +1,153 @@
+import Connection
+import Core
+import Foundation
+import Jinja
+import Modules
+import Playbook
+
+extension PlaybookExecutor {
+    /// One execution of a task on a host (one loop item): `when`, the action, then
+    /// `until`, `changed_when` and `failed_when`.
+    func runOnce(_ task: Task, host: String, scope: VariableScope, extra: PyDict) -> HostOutcome {
+        if let when = task.keywords["when"] {
+            do {
+                if let falseCondition = try firstFalseCondition(when, scope: scope, origin: task.location) {
+                    var v = PyDict()
+                    v["changed"] = false
+                    v["false_condition"] = falseCondition
+                    v["skip_reason"] = "Conditional result was False"
+                    v["skipped"] = true
+                    return HostOutcome(result: TaskResult(v), included: nil)
+                }
+            } catch {
+                return HostOutcome(result: .failed(error.message), included: nil)
+            }
+        }
+        // ansible-core 2.21 makes `retries` the total number of attempts (at least one).
+        let retries = task.keywords["until"] != nil ? max(1, task.keywords["retries"].flatMap { Int($0.pythonString) } ?? 3) : 1
+        let delay = task.keywords["delay"].flatMap { Double($0.pythonString) } ?? 5
+        var outcome = HostOutcome(result: .failed("not run"), included: nil)
+        for attempt in 1...retries {
+            outcome = runAction(task, host: host, scope: scope)
+            outcome.result = applyConditions(task, outcome.result, scope: scope)
+            guard let until = task.keywords["until"] else { break }
+            outcome.result.values["attempts"] = .int(attempt)
+            let view = scope.overlay(registerView(task, outcome.result))
+            let done = (try? engine.evaluateConditional(until, vars: view, origin: task.location)) ?? false
+            if done { break }
+            if attempt == retries {
+                outcome.result.values["failed"] = true
+                break
+            }
+            if delay > 0 { Thread.sleep(forTimeInterval: min(delay, 60)) }
+        }
+        return outcome
+    }
+
+    /// The registered variable as `changed_when`/`failed_when`/`until` see it.
+    func registerView(_ task: Task, _ result: TaskResult) -> PyDict {
+        var view = PyDict()
+        if let name = task.keywords["register"]?.pythonString { view[.string(name)] = .dict(result.values) }
+        return view
+    }
+
+    func applyConditions(_ task: Task, _ result: TaskResult, scope: VariableScope) -> TaskResult {
+        var result = result
+        guard result.status != .skipped, result.status != .unreachable else { return result }
+        let view = scope.overlay(registerView(task, result))
+        if let changedWhen = task.keywords["changed_when"] {
+            do {
+                let changed = try allTrue(changedWhen, scope: view, origin: task.location)
+                result.values["changed"] = .bool(changed)
+                result.values["changed_when_result"] = .bool(changed)
+            } catch {
+                return .failed(error.message)
+            }
+        }
+        if let failedWhen = task.keywords["failed_when"] {
+            do {
+                let failed = try allTrue(failedWhen, scope: scope.overlay(registerView(task, result)), origin: task.location)
+                let moduleFailed = result.isFailed
+                result.values["failed"] = .bool(failed)
+                result.values["failed_when_result"] = .bool(failed)
+                if moduleFailed && !failed { result.values["failed_when_suppressed_exception"] = "(traceback unavailable)" }
+                if failed && !moduleFailed {
+                    result.values["msg"] = "Task failed: Action failed: A 'failed_when' expression evaluated to 'True'."
+                }
+            } catch {
+                return .failed(error.message)
+            }
+        }
+        return result
+    }
+
+    /// A `when` list is true when every condition is; returns the first false one.
+    func firstFalseCondition(_ when: Value, scope: VariableScope, origin: SourceLocation) throws(TemplateError) -> Value? {
+        for condition in when.listValue ?? [when] {
+            if !(try engine.evaluateConditional(condition, vars: scope, origin: origin)) { return condition }
+        }
+        return nil
+    }
+
+    func allTrue(_ conditions: Value, scope: VariableScope, origin: SourceLocation) throws(TemplateError) -> Bool {
+        try firstFalseCondition(conditions, scope: scope, origin: origin) == nil
+    }
+
+    func evaluateWhen(_ when: Value, host: String, task: Task?, extra: PyDict) throws(TemplateError) -> Bool {
+        let s = scope(for: host, task: task, extra: extra)
+        return try firstFalseCondition(when, scope: s, origin: task?.location ?? play.location) == nil
+    }
+
+    /// Templates the arguments and runs the action: executor-level ones here, modules through
+    /// the registry.
+    func runAction(_ task: Task, host: String, scope: VariableScope) -> HostOutcome {
+        let short = ModuleRegistry.shortName(task.action)
+        // Arguments are templated one by one; an argument that renders to `omit` is dropped.
+        var args = PyDict()
+        for (key, raw) in task.args.dictValue?.items ?? [] {
+            do {
+                args[key] = try engine.template(raw, vars: scope, origin: task.location)
+            } catch where error.kind == .valueOmitted {
+                continue
+            } catch {
+                return HostOutcome(result: .failed(error.message), included: nil)
+            }
+        }
+        switch short {
+        case "set_fact":
+            return HostOutcome(result: setFact(args, host: host), included: nil)
+        case "include_vars":
+            return HostOutcome(result: includeVars(args, host: host, task: task), included: nil)
+        case "include_tasks":
+            return includeTasks(args, host: host, task: task)
+        case "include_role":
+            return includeRole(args, host: host, task: task)
+        default:
+            break
+        }
+        guard let module = ModuleRegistry.module(named: task.action) else {
+            return HostOutcome(result: .failed("The module \(task.action) is not implemented in this version of runner yet."), included: nil)
+        }
+        let context = ModuleContext(args: args, host: host, vars: scope, engine: engine, connection: connection(for: host, scope: scope),
+                                    checkMode: options.checkMode, diffMode: options.diffMode, verbosity: options.verbosity,
+                                    environment: environment(task, scope: scope), origin: task.location)
+        return HostOutcome(result: module.run(context), included: nil)
+    }
+
+    /// `local` for `ansible_connection=local` and the implicit localhost; anything else is
+    /// refused as unreachable until the ssh transport exists (never silently run locally).
+    func connection(for host: String, scope: VariableScope) -> any Connection {
+        let kind = scope.value(named: "ansible_connection")?.pythonString ?? (inventory.host(named: host)?.implicit == true ? "local" : "ssh")
+        if kind == "local" { return LocalConnection() }
+        return UnsupportedConnection(kind: kind)
+    }
+
+    func environment(_ task: Task, scope: VariableScope) -> [String: String] {
+        guard let env = task.keywords["environment"] ?? play.keywords["environment"],
+              let templated = try? engine.template(env, vars: scope, origin: task.location),
+              case .dict(let d) = templated else { return [:] }
+        var out: [String: String] = [:]
+        for (k, v) in d.items { out[k.pythonString] = v.pythonString }
+        return out
+    }
+}

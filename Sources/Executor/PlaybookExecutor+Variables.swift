@@ -1,0 +1,155 @@
+import Core
+import Foundation
+import Inventory
+import Jinja
+import Playbook
+import YAML
+
+extension PlaybookExecutor {
+    /// The variables of `task` on `host` (see `VariableScope` for the order).
+    func scope(for host: String, task: Task?, extra: PyDict) -> VariableScope {
+        var layers: [PyDict] = []
+        var defaults = PyDict()
+        for role in playRoles { defaults.merge(role.defaults) }
+        let role = task?.roleIndex.flatMap { $0 < playRoles.count ? playRoles[$0] : nil }
+        if let role { defaults.merge(role.defaults) }
+        layers.append(defaults)
+        layers.append(inventoryVars(host))
+        layers.append(playVars)
+        layers.append(varsFiles(for: host))
+        var roleVars = PyDict()
+        for r in playRoles { roleVars.merge(r.vars) }
+        if let role { roleVars.merge(role.vars) }
+        layers.append(roleVars)
+        var blockVars = extra
+        let params = blockVars[IncludeParams.key]?.dictValue ?? PyDict()
+        blockVars[IncludeParams.key] = nil
+        layers.append(blockVars)
+        if let own = task?.keywords["vars"]?.dictValue { layers.append(own) }
+        layers.append(hosts[host]!.includedVars)
+        layers.append(hosts[host]!.facts)
+        layers.append(hosts[host]!.failure)
+        if let role { layers.append(role.params) }
+        layers.append(params)
+        layers.append(options.extraVars)
+        layers.append(magicVars(host, role: role))
+        let lazy: @Sendable (String) -> Value? = { [unowned self] name in self.lazyMagic(name) }
+        return VariableScope(layers: layers, lazy: lazy)
+    }
+
+    /// Inventory variables of a host (groups in Ansible's order, then the host), read once.
+    func inventoryVars(_ host: String) -> PyDict {
+        if let cached = inventoryVarsCache[host] { return cached }
+        let vars = (try? inventory.hostVariables(host)) ?? PyDict()
+        inventoryVarsCache[host] = vars
+        return vars
+    }
+
+    func magicVars(_ host: String, role: RoleInfo?) -> PyDict {
+        var m = PyDict()
+        m["inventory_hostname"] = .string(host)
+        m["inventory_hostname_short"] = .string(String(host.split(separator: ".").first ?? Substring(host)))
+        m["group_names"] = .list(inventory.groupNames(ofHost: host).filter { $0 != "all" && $0 != "ungrouped" }.sorted().map(Value.string))
+        m["playbook_dir"] = .string(absolute(play.directory))
+        m["ansible_play_name"] = .string(play.name)
+        m["ansible_play_hosts_all"] = .list(playHosts.map(Value.string))
+        let active = activeHosts().map(Value.string)
+        m["ansible_play_hosts"] = .list(active)
+        m["ansible_play_batch"] = .list(active)
+        m["play_hosts"] = .list(active)
+        m["ansible_check_mode"] = .bool(options.checkMode)
+        m["ansible_diff_mode"] = .bool(options.diffMode)
+        m["ansible_verbosity"] = .int(options.verbosity)
+        m["ansible_forks"] = .int(options.forks)
+        m["ansible_run_tags"] = .list((options.runTags.isEmpty ? ["all"] : options.runTags).map(Value.string))
+        m["ansible_skip_tags"] = .list(options.skipTags.map(Value.string))
+        m["ansible_version"] = .dict(PyDict([("full", "2.21.5"), ("major", 2), ("minor", 21), ("revision", 5), ("string", "2.21.5")]))
+        if let role {
+            m["role_name"] = .string((role.name as NSString).lastPathComponent)
+            m["role_path"] = .string(absolute(role.directory))
+            m["ansible_role_name"] = .string(role.name)
+        }
+        return m
+    }
+
+    func absolute(_ path: String) -> String {
+        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(path)
+        return url.standardizedFileURL.path
+    }
+
+    /// `groups` and `hostvars`, built only when a template reads them.
+    func lazyMagic(_ name: String) -> Value? {
+        switch name {
+        case "groups":
+            return .dict(inventory.groupsDictionary)
+        case "hostvars":
+            var all = PyDict()
+            for h in inventory.hosts where !h.implicit || hosts[h.name] != nil {
+                var v = inventoryVars(h.name)
+                v.merge(playVars)
+                if let s = hosts[h.name] { v.merge(s.includedVars); v.merge(s.facts) }
+                v.merge(options.extraVars)
+                v["inventory_hostname"] = .string(h.name)
+                v["inventory_hostname_short"] = .string(String(h.name.split(separator: ".").first ?? Substring(h.name)))
+                v["group_names"] = .list(inventory.groupNames(ofHost: h.name).filter { $0 != "all" && $0 != "ungrouped" }.sorted().map(Value.string))
+                all[.string(h.name)] = .dict(v)
+            }
+            return .dict(all)
+        default:
+            return nil
+        }
+    }
+
+    /// `vars_files` for a host: each entry a file (templated with the host's variables), or a
+    /// list whose first existing file is used. Read once per host and play.
+    func varsFiles(for host: String) -> PyDict {
+        if let cached = varsFilesCache[host] { return cached }
+        var out = PyDict()
+        guard let files = play.keywords["vars_files"] else { return out }
+        let scope = VariableScope(layers: [inventoryVars(host), playVars, options.extraVars, magicVars(host, role: nil)], lazy: { _ in nil })
+        for entry in files.listValue ?? [files] {
+            for candidate in entry.listValue ?? [entry] {
+                guard let name = try? engine.template(candidate, vars: scope, origin: play.location).pythonString else { continue }
+                let path = name.hasPrefix("/") ? name : (play.directory as NSString).appendingPathComponent(name)
+                guard FileManager.default.fileExists(atPath: path),
+                      let loaded = try? YAMLLoader.loadFile(path) else { continue }
+                if case .dict(let d) = loaded.value { out.merge(d) }
+                break
+            }
+        }
+        varsFilesCache[host] = out
+        return out
+    }
+
+    /// Checks that every `vars_files` entry resolves for every host before the play runs.
+    func checkVarsFiles() -> Diagnostic? {
+        guard let files = play.keywords["vars_files"] else { return nil }
+        for host in playHosts {
+            let scope = VariableScope(layers: [inventoryVars(host), playVars, options.extraVars, magicVars(host, role: nil)], lazy: { _ in nil })
+            for entry in files.listValue ?? [files] {
+                let candidates = entry.listValue ?? [entry]
+                let names = candidates.compactMap { try? engine.template($0, vars: scope, origin: play.location).pythonString }
+                let found = names.contains { name in
+                    FileManager.default.fileExists(atPath: name.hasPrefix("/") ? name : (play.directory as NSString).appendingPathComponent(name))
+                }
+                if !found {
+                    return Diagnostic.error("Could not find or access vars file \(names.joined(separator: ", ")) for host \(host)",
+                                            at: play.location, hint: "vars_files paths are relative to the playbook.")
+                }
+                for name in names {
+                    let path = name.hasPrefix("/") ? name : (play.directory as NSString).appendingPathComponent(name)
+                    guard FileManager.default.fileExists(atPath: path) else { continue }
+                    do { _ = try YAMLLoader.loadFile(path) } catch { return error }
+                    break
+                }
+            }
+        }
+        return nil
+    }
+}
+
+/// Include params (an `include_*` task's `vars:`) travel down to the included tasks inside the
+/// inherited block variables under this key, and are layered above `set_fact` as in ansible.
+enum IncludeParams {
+    static let key: Value = "__runner_include_params__"
+}

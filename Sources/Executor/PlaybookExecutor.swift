@@ -1,0 +1,127 @@
+import Connection
+import Core
+import Foundation
+import Inventory
+import Jinja
+import Modules
+import Output
+import Playbook
+
+/// Runs plays on hosts with the linear strategy: each task on every host of the play (in
+/// inventory order) before the next task, failed hosts leaving the play, handlers flushed
+/// after each section, and a recap at the end. Hosts run one after another for now; forks
+/// are accepted but not yet used for concurrency.
+public final class PlaybookExecutor: @unchecked Sendable {
+    let inventory: Inventory
+    let options: RunOptions
+    let callback: any Callback
+    let engine = TemplateEngine()
+    var loader: PlaybookLoader
+    var hosts: [String: HostState] = [:]
+    /// Hosts in inventory order of first appearance, for the recap.
+    var hostOrder: [String] = []
+    /// The play being run.
+    var play: Play!
+    var playRoles: [RoleInfo] = []
+    var playVars = PyDict()
+    var playHosts: [String] = []
+    var interrupted = false
+    var inventoryVarsCache: [String: PyDict] = [:]
+    var varsFilesCache: [String: PyDict] = [:]
+    /// Set by `any_errors_fatal`: no further task or play runs.
+    var abortPlaybook = false
+    /// `--start-at-task`: tasks are skipped until one of this name is met.
+    var startAtTask: String?
+
+    public init(inventory: Inventory, options: RunOptions, callback: any Callback, loader: PlaybookLoader) {
+        self.inventory = inventory
+        self.options = options
+        self.callback = callback
+        self.loader = loader
+        self.startAtTask = options.startAtTask
+    }
+
+    /// Runs every play and returns ansible-playbook's exit code.
+    public func run(_ plays: [Play]) -> Int32 {
+        for play in plays {
+            if !runPlay(play) || abortPlaybook { break }
+        }
+        if let name = startAtTask {
+            callback.error(.error("No matching task \"\(name)\" found. Note: --start-at-task can only follow static includes."))
+        }
+        var stats: [(host: String, stats: HostRecap)] = []
+        for name in hostOrder { stats.append((name, hosts[name]!.stats)) }
+        callback.recap(stats)
+        if hostOrder.contains(where: { hosts[$0]!.stats.unreachable > 0 }) { return 4 }
+        if hostOrder.contains(where: { hosts[$0]!.stats.failures > 0 }) { return 2 }
+        return 0
+    }
+
+    /// Runs one play; false stops the playbook (no host left to run on after a failure).
+    func runPlay(_ play: Play) -> Bool {
+        self.play = play
+        playRoles = play.roles
+        let pattern: String
+        do {
+            let hostsValue = try engine.template(play.hosts, vars: DictVariables(options.extraVars.stringKeyed), origin: play.location)
+            pattern = Self.patternText(hostsValue)
+        } catch {
+            callback.error(error.diagnostic)
+            return false
+        }
+        let matched: [String]
+        do {
+            let match = try inventory.hosts(matching: pattern, limit: options.limit)
+            for w in match.warnings { callback.warning(w) }
+            matched = match.hosts
+        } catch {
+            callback.error(error)
+            return false
+        }
+        playHosts = matched
+        for h in matched where hosts[h] == nil {
+            hosts[h] = HostState()
+            hostOrder.append(h)
+        }
+        // Hosts that failed in an earlier play stay out of later ones, as in ansible-playbook.
+        for h in matched { hosts[h]!.ended = false }
+        callback.playStart(name: play.name, location: play.location)
+        if matched.isEmpty {
+            callback.noHostsMatched()
+            return true
+        }
+        playVars = play.keywords["vars"]?.dictValue ?? PyDict()
+        varsFilesCache = [:]
+        if let failure = checkVarsFiles() {
+            callback.error(failure)
+            return false
+        }
+        for section in play.sections {
+            runItems(section.items, hosts: activeHosts())
+            if section.name != "roles" { flushHandlers() }
+        }
+        return true
+    }
+
+    public static func patternText(_ value: Value) -> String {
+        switch value {
+        case .list(let items): return items.map(\.pythonString).joined(separator: ",")
+        default: return value.pythonString
+        }
+    }
+
+    /// Hosts still in the play: not failed, unreachable or ended.
+    func activeHosts() -> [String] {
+        if abortPlaybook { return [] }
+        return playHosts.filter { !(hosts[$0]!.failed || hosts[$0]!.unreachable || hosts[$0]!.ended) }
+    }
+}
+
+extension PyDict {
+    /// The dict with string keys, for templating contexts.
+    var stringKeyed: [String: Value] {
+        var out: [String: Value] = [:]
+        for (k, v) in items { out[k.pythonString] = v }
+        return out
+    }
+}

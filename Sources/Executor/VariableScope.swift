@@ -1,0 +1,37 @@
+import Core
+import Inventory
+import Jinja
+import Playbook
+
+/// The variables one task sees on one host, layered in Ansible's precedence order (later
+/// layers win): role defaults, inventory, play vars and vars_files, role vars, block and task
+/// vars, include_vars, set_fact/register, role params, include params, extra vars; then the
+/// magic variables (`inventory_hostname`, `groups`, `hostvars`, ...).
+final class VariableScope: VariableSource, @unchecked Sendable {
+    private var merged: PyDict
+    private let lazy: @Sendable (String) -> Value?
+    private var lazyCache: [String: Value] = [:]
+
+    init(layers: [PyDict], lazy: @escaping @Sendable (String) -> Value?) {
+        var merged = PyDict()
+        for layer in layers { merged.merge(layer) }
+        self.merged = merged
+        self.lazy = lazy
+    }
+
+    func value(named name: String) -> Value? {
+        if let v = merged[name] { return v }
+        if let v = lazyCache[name] { return v }
+        guard let v = lazy(name) else { return nil }
+        lazyCache[name] = v
+        return v
+    }
+
+    /// Adds variables on top (loop variables, `register` results for `changed_when`).
+    func overlay(_ vars: PyDict) -> VariableScope {
+        let scope = VariableScope(layers: [merged, vars], lazy: lazy)
+        return scope
+    }
+
+    var all: PyDict { merged }
+}

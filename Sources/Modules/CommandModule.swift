@@ -1,0 +1,218 @@
+import Connection
+import Core
+import Foundation
+
+/// `command` and `shell`. `command` runs an argv without a shell (its words split like
+/// Python's `shlex.split`, `$VAR`s expanded as `os.path.expandvars` does); `shell` runs the
+/// string with `/bin/sh`. Both honour `chdir`, `creates`, `removes`, `stdin`; the command's
+/// own stdin is never the script channel.
+struct CommandModule: Module {
+    let shell: Bool
+
+    static let options: Set<String> = [
+        "_raw_params", "cmd", "argv", "chdir", "creates", "removes", "stdin", "stdin_add_newline",
+        "strip_empty_ends", "executable", "expand_argument_vars", "_uses_shell",
+    ]
+
+    func run(_ context: ModuleContext) -> TaskResult {
+        let name = shell ? "shell" : "command"
+        if let failure = context.unsupported(Self.options, module: name) { return failure }
+        let raw = context.string("_raw_params") ?? context.string("cmd")
+        var argv: [String]? = nil
+        if !shell, let list = context.args["argv"]?.listValue {
+            argv = list.map(\.pythonString)
+        }
+        if raw == nil && argv == nil {
+            return .failed("no command given")
+        }
+        var result = PyDict()
+        var script = ""
+        if let chdir = context.string("chdir") {
+            script += "cd \(ShellQuote.quote(chdir)) || exit 97\n"
+        }
+        let displayCmd: Value
+        if shell {
+            displayCmd = .string(raw ?? "")
+            script += "( \(raw ?? "")\n)"
+        } else {
+            let words: [String]
+            if let argv {
+                words = argv
+            } else {
+                guard let split = ShellWords.split(raw ?? "") else { return .failed("No closing quotation in command") }
+                words = split
+            }
+            guard !words.isEmpty else { return .failed("no command given") }
+            displayCmd = .list(words.map(Value.string))
+            let expand = context.bool("expand_argument_vars", default: true)
+            script += "exec " + words.map { expand ? ShellExpansion.expandVars($0) : ShellQuote.quote($0) }.joined(separator: " ")
+        }
+        if let creates = context.string("creates") {
+            script = "if [ -e \(ShellQuote.quote(creates)) ]; then echo __RUNNER_SKIP__; exit 0; fi\n" + script
+        }
+        if let removes = context.string("removes") {
+            script = "if [ ! -e \(ShellQuote.quote(removes)) ]; then echo __RUNNER_SKIP__; exit 0; fi\n" + script
+        }
+        var input: Data? = nil
+        if let stdin = context.string("stdin") {
+            let add = context.bool("stdin_add_newline", default: true)
+            input = Data((stdin + (add ? "\n" : "")).utf8)
+            script = "{\n\(script)\n} <&3"
+        } else {
+            script = "{\n\(script)\n} </dev/null"
+        }
+        if context.checkMode {
+            var v = PyDict()
+            v["changed"] = false
+            v["skipped"] = true
+            v["msg"] = "Command would have run if not in check mode"
+            return TaskResult(v)
+        }
+        let outcome: CommandOutcome
+        do {
+            outcome = try context.connection.run(script: script, input: input, environment: context.environment)
+        } catch {
+            var v = PyDict()
+            v["unreachable"] = true
+            v["msg"] = .string(error.message)
+            return TaskResult(v)
+        }
+        if outcome.stdout.hasPrefix("__RUNNER_SKIP__") {
+            result["changed"] = false
+            result["cmd"] = displayCmd
+            result["rc"] = 0
+            result["stdout"] = .string("skipped, since \(context.string("creates") ?? context.string("removes") ?? "") exists")
+            result["stdout_lines"] = .list([result["stdout"]!])
+            result["stderr"] = ""
+            result["stderr_lines"] = .list([])
+            result["msg"] = .string("Did not run command since '\(context.string("creates") ?? context.string("removes") ?? "")' exists")
+            return TaskResult(result)
+        }
+        let strip = context.bool("strip_empty_ends", default: true)
+        let stdout = strip ? Self.stripNewlines(outcome.stdout) : outcome.stdout
+        let stderr = strip ? Self.stripNewlines(outcome.stderr) : outcome.stderr
+        result["changed"] = true
+        result["cmd"] = displayCmd
+        result["rc"] = .int(Int(outcome.rc))
+        result["stdout"] = .string(stdout)
+        result["stderr"] = .string(stderr)
+        result["stdout_lines"] = .list(Self.splitLines(stdout).map(Value.string))
+        result["stderr_lines"] = .list(Self.splitLines(stderr).map(Value.string))
+        result["msg"] = ""
+        if outcome.rc == 97, context.string("chdir") != nil, stdout.isEmpty {
+            return .failed("Unable to change directory before execution: \(stderr)", result)
+        }
+        if outcome.rc == 127 && !shell {
+            result["failed"] = true
+            result["msg"] = .string("[Errno 2] No such file or directory: b'\(ShellWords.split(raw ?? "")?.first ?? argv?.first ?? "")'")
+            result["rc"] = 2
+            return TaskResult(result)
+        }
+        if outcome.rc != 0 {
+            result["failed"] = true
+            result["msg"] = "The command exited with a non-zero return code."
+        }
+        return TaskResult(result)
+    }
+
+    static func stripNewlines(_ s: String) -> String {
+        var out = Substring(s)
+        while let last = out.last, last == "\n" || last == "\r" || last == "\r\n" { out = out.dropLast() }
+        return String(out)
+    }
+
+    /// Python's `str.splitlines()` for `\n`, `\r\n` and `\r`.
+    static func splitLines(_ s: String) -> [String] {
+        if s.isEmpty { return [] }
+        var lines: [String] = []
+        var current = ""
+        for c in s {
+            if c == "\n" || c == "\r" || c == "\r\n" {
+                lines.append(current)
+                current = ""
+            } else {
+                current.append(c)
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+}
+
+/// Python's `shlex.split` (POSIX mode, comments off): quotes, backslashes, whitespace.
+enum ShellWords {
+    static func split(_ s: String) -> [String]? {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quote: Character? = nil
+        var escape = false
+        for c in s {
+            if escape {
+                if quote == "\"" && !"\\\"$`\n".contains(c) { current.append("\\") }
+                current.append(c)
+                escape = false
+                inWord = true
+                continue
+            }
+            if let q = quote {
+                if c == q { quote = nil } else if c == "\\" && q == "\"" { escape = true } else { current.append(c) }
+                continue
+            }
+            if c == "\\" { escape = true; inWord = true; continue }
+            if c == "'" || c == "\"" { quote = c; inWord = true; continue }
+            if c.isWhitespace {
+                if inWord { words.append(current); current = ""; inWord = false }
+                continue
+            }
+            current.append(c)
+            inWord = true
+        }
+        if quote != nil || escape { return nil }
+        if inWord { words.append(current) }
+        return words
+    }
+}
+
+/// Turns a word into sh text that expands `$NAME` and `${NAME}` like Python's
+/// `os.path.expandvars` (unset variables stay as written) and nothing else.
+enum ShellExpansion {
+    static func expandVars(_ word: String) -> String {
+        guard word.contains("$") else { return ShellQuote.quote(word) }
+        var out = ""
+        var literal = ""
+        func flush() {
+            if !literal.isEmpty { out += ShellQuote.quote(literal); literal = "" }
+        }
+        let chars = Array(word)
+        var i = 0
+        while i < chars.count {
+            if chars[i] == "$", i + 1 < chars.count {
+                var name = ""
+                var j = i + 1
+                var braced = false
+                if chars[j] == "{" {
+                    braced = true
+                    j += 1
+                    while j < chars.count, chars[j] != "}" { name.append(chars[j]); j += 1 }
+                    if j >= chars.count { literal.append(chars[i]); i += 1; continue }
+                    j += 1
+                } else {
+                    while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_", chars[j].isASCII { name.append(chars[j]); j += 1 }
+                }
+                let valid = !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+                if valid {
+                    flush()
+                    let written = braced ? "${\(name)}" : "$\(name)"
+                    out += "\"$(if [ \"${\(name)+x}\" = x ]; then printf '%s' \"$\(name)\"; else printf '%s' \(ShellQuote.quote(written)); fi)\""
+                    i = j
+                    continue
+                }
+            }
+            literal.append(chars[i])
+            i += 1
+        }
+        flush()
+        return out.isEmpty ? "''" : out
+    }
+}

@@ -1,0 +1,35 @@
+import Core
+import Jinja
+
+/// `debug`: prints `msg` (default "Hello world!") or the value of the expression `var`.
+struct DebugModule: Module {
+    func run(_ context: ModuleContext) -> TaskResult {
+        if let failure = context.unsupported(["msg", "var", "verbosity"], module: "debug") { return failure }
+        if context.args["msg"] != nil && context.args["var"] != nil {
+            return .failed("parameters are mutually exclusive: msg|var")
+        }
+        let threshold = context.args["verbosity"].flatMap { Int($0.pythonString) } ?? 0
+        if context.verbosity < threshold {
+            var v = PyDict()
+            v["changed"] = false
+            v["skipped"] = true
+            v["skipped_reason"] = "Verbosity threshold not met."
+            return TaskResult(v)
+        }
+        var out = PyDict()
+        if let expression = context.args["var"] {
+            let name = expression.pythonString
+            let value: Value
+            do {
+                value = try context.engine.template(.string("{{ \(name) }}"), vars: context.vars, origin: context.origin)
+            } catch {
+                value = .string("<< error 1 - \(error.message) >>")
+            }
+            out[.string(name)] = value
+        } else {
+            out["msg"] = context.args["msg"] ?? .string("Hello world!")
+        }
+        out["changed"] = false
+        return TaskResult(out)
+    }
+}

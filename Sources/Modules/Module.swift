@@ -1,0 +1,74 @@
+import Connection
+import Core
+import Jinja
+
+/// An Ansible module or action, run on the controller; remote work goes through the
+/// connection as POSIX sh. Adding a module is one file and one line in `ModuleRegistry`.
+public protocol Module: Sendable {
+    /// Runs the module with templated arguments. A failure is a failed `TaskResult`, not a throw.
+    func run(_ context: ModuleContext) -> TaskResult
+}
+
+/// What a module sees: its templated arguments, the host's variables and connection.
+public struct ModuleContext: Sendable {
+    public var args: PyDict
+    public var host: String
+    public var vars: any VariableSource
+    public var engine: TemplateEngine
+    public var connection: any Connection
+    public var checkMode: Bool
+    public var diffMode: Bool
+    public var verbosity: Int
+    /// Environment from the `environment:` keyword.
+    public var environment: [String: String]
+    /// Where the task was written, for templating errors.
+    public var origin: SourceLocation?
+
+    public init(args: PyDict, host: String, vars: any VariableSource, engine: TemplateEngine, connection: any Connection,
+                checkMode: Bool = false, diffMode: Bool = false, verbosity: Int = 0, environment: [String: String] = [:],
+                origin: SourceLocation? = nil) {
+        self.args = args
+        self.host = host
+        self.vars = vars
+        self.engine = engine
+        self.connection = connection
+        self.checkMode = checkMode
+        self.diffMode = diffMode
+        self.verbosity = verbosity
+        self.environment = environment
+        self.origin = origin
+    }
+
+    public func string(_ key: String) -> String? {
+        guard let v = args[key], !v.isNone else { return nil }
+        return v.pythonString
+    }
+
+    /// Ansible's boolean argument conversion (`yes`, `true`, `1`, `on` ...).
+    public func bool(_ key: String, default fallback: Bool) -> Bool {
+        guard let v = args[key] else { return fallback }
+        return ModuleContext.boolean(v) ?? fallback
+    }
+
+    public static func boolean(_ v: Value) -> Bool? {
+        switch v {
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        case .float(let f): return f != 0
+        case .string(let s), .unsafe(let s):
+            switch s.lowercased() {
+            case "yes", "on", "1", "true", "y", "t": return true
+            case "no", "off", "0", "false", "n", "f", "": return false
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    /// Rejects options the module does not know, with Ansible's message.
+    public func unsupported(_ known: Set<String>, module: String) -> TaskResult? {
+        let unknown = args.keys.map(\.pythonString).filter { !known.contains($0) && !$0.hasPrefix("_ansible") }.sorted()
+        guard !unknown.isEmpty else { return nil }
+        return .failed("Unsupported parameters for (\(module)) module: \(unknown.joined(separator: ", ")). Supported parameters include: \(known.sorted().joined(separator: ", ")).")
+    }
+}

@@ -1,0 +1,23 @@
+/// The modules runner runs, by short name. `ansible.builtin.x` and `ansible.legacy.x` resolve
+/// to `x`.
+public enum ModuleRegistry {
+    static let modules: [String: any Module] = [
+        "debug": DebugModule(),
+        "assert": AssertModule(),
+        "fail": FailModule(),
+        "command": CommandModule(shell: false),
+        "shell": CommandModule(shell: true),
+        "ping": PingModule(),
+    ]
+
+    public static func module(named name: String) -> (any Module)? {
+        modules[shortName(name)]
+    }
+
+    public static func shortName(_ action: String) -> String {
+        for prefix in ["ansible.builtin.", "ansible.legacy."] where action.hasPrefix(prefix) {
+            return String(action.dropFirst(prefix.count))
+        }
+        return action
+    }
+}

@@ -1,0 +1,23 @@
+import Core
+import Modules
+
+/// Receives the events of a run and prints them (ansible's stdout callback plugins).
+public protocol Callback: AnyObject, Sendable {
+    func playStart(name: String, location: SourceLocation)
+    func noHostsMatched()
+    func taskStart(name: String, location: SourceLocation, isHandler: Bool)
+    func taskResult(host: String, result: TaskResult, taskName: String)
+    func warning(_ diagnostic: Diagnostic)
+    func error(_ diagnostic: Diagnostic)
+    func recap(_ stats: [(host: String, stats: HostRecap)])
+}
+
+/// The counters of one host in the recap.
+public struct HostRecap: Sendable {
+    public var ok = 0, changed = 0, failures = 0, skipped = 0, unreachable = 0, rescued = 0, ignored = 0
+    public init() {}
+    public init(ok: Int, changed: Int, failures: Int, skipped: Int, unreachable: Int, rescued: Int, ignored: Int) {
+        self.ok = ok; self.changed = changed; self.failures = failures; self.skipped = skipped
+        self.unreachable = unreachable; self.rescued = rescued; self.ignored = ignored
+    }
+}

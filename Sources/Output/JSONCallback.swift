@@ -1,0 +1,76 @@
+import Core
+import Foundation
+import Modules
+
+/// `ANSIBLE_STDOUT_CALLBACK=json` (ansible.posix.json): one JSON document at the end with
+/// plays → tasks → hosts → result, and `stats`.
+public final class JSONCallback: Callback, @unchecked Sendable {
+    var plays: [Value] = []
+    var tasks: [Value] = []
+    var currentPlay: PyDict?
+    var currentTask: PyDict?
+    var currentHosts = PyDict()
+    let write: (String) -> Void
+    let writeError: (String) -> Void
+
+    public init(write: @escaping (String) -> Void, writeError: @escaping (String) -> Void) {
+        self.write = write
+        self.writeError = writeError
+    }
+
+    func closeTask() {
+        guard let task = currentTask else { return }
+        tasks.append(.dict(PyDict([("hosts", .dict(currentHosts)), ("task", .dict(task))])))
+        currentTask = nil
+        currentHosts = PyDict()
+    }
+
+    func closePlay() {
+        closeTask()
+        guard let play = currentPlay else { return }
+        plays.append(.dict(PyDict([("play", .dict(play)), ("tasks", .list(tasks))])))
+        currentPlay = nil
+        tasks = []
+    }
+
+    public func playStart(name: String, location: SourceLocation) {
+        closePlay()
+        currentPlay = PyDict([("id", .string(UUID().uuidString)), ("name", .string(name)), ("path", .string(location.description))])
+    }
+
+    public func noHostsMatched() {}
+
+    public func taskStart(name: String, location: SourceLocation, isHandler: Bool) {
+        closeTask()
+        currentTask = PyDict([("id", .string(UUID().uuidString)), ("name", .string(name)), ("path", .string(location.description))])
+    }
+
+    public func taskResult(host: String, result: TaskResult, taskName: String) {
+        if currentTask == nil {
+            currentTask = PyDict([("id", .string(UUID().uuidString)), ("name", .string(taskName))])
+        }
+        currentHosts[.string(host)] = .dict(result.values)
+    }
+
+    public func warning(_ diagnostic: Diagnostic) {
+        writeError(DiagnosticRenderer().render(diagnostic) + "\n")
+    }
+
+    public func error(_ diagnostic: Diagnostic) {
+        writeError(DiagnosticRenderer().render(diagnostic) + "\n")
+    }
+
+    public func recap(_ stats: [(host: String, stats: HostRecap)]) {
+        closePlay()
+        var s = PyDict()
+        for (host, r) in stats {
+            s[.string(host)] = .dict(PyDict([
+                ("changed", .int(r.changed)), ("failures", .int(r.failures)), ("ignored", .int(r.ignored)), ("ok", .int(r.ok)),
+                ("rescued", .int(r.rescued)), ("skipped", .int(r.skipped)), ("unreachable", .int(r.unreachable)),
+            ]))
+        }
+        let doc = PyDict([("custom_stats", .dict(PyDict())), ("global_custom_stats", .dict(PyDict())),
+                          ("plays", .list(plays)), ("stats", .dict(s))])
+        write(JSONText.encode(.dict(doc), indent: 4) + "\n")
+    }
+}

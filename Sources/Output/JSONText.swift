@@ -1,0 +1,69 @@
+import Foundation
+import Core
+
+/// Values as JSON text, the way Python's `json.dumps` writes them (`NaN`, `Infinity`,
+/// non-string keys turned into strings, tuples as lists).
+public enum JSONText {
+    public static func encode(_ value: Value, indent: Int? = nil, level: Int = 0) -> String {
+        switch value {
+        case .none: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int, .bigInt: return value.pythonRepr
+        case .float(let f):
+            if f.isNaN { return "NaN" }
+            if f.isInfinite { return f < 0 ? "-Infinity" : "Infinity" }
+            return PyFloatFormat.repr(f)
+        case .string(let s), .unsafe(let s): return quote(s)
+        case .vault(let v): return quote(v.ciphertext)
+        case .timestamp(let t): return quote(t.isoFormat())
+        case .bytes(let b): return quote(String(decoding: b, as: UTF8.self))
+        case .list(let items), .tuple(let items):
+            if items.isEmpty { return "[]" }
+            return container("[", "]", items.map { encode($0, indent: indent, level: level + 1) }, indent, level)
+        case .dict(let d):
+            if d.isEmpty { return "{}" }
+            let parts = d.items.map { quote(keyText($0.key)) + ": " + encode($0.value, indent: indent, level: level + 1) }
+            return container("{", "}", parts, indent, level)
+        }
+    }
+
+    static func keyText(_ key: Value) -> String {
+        switch key {
+        case .none: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        default: return key.pythonString
+        }
+    }
+
+    static func container(_ open: String, _ close: String, _ parts: [String], _ indent: Int?, _ level: Int) -> String {
+        guard let indent else { return open + parts.joined(separator: ", ") + close }
+        let pad = String(repeating: " ", count: indent * (level + 1))
+        let end = String(repeating: " ", count: indent * level)
+        return open + "\n" + parts.map { pad + $0 }.joined(separator: ",\n") + "\n" + end + close
+    }
+
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 || u.value > 0x7e {
+                    if u.value > 0xFFFF {
+                        let v = u.value - 0x10000
+                        out += String(format: "\\u%04x\\u%04x", 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF))
+                    } else {
+                        out += String(format: "\\u%04x", u.value)
+                    }
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

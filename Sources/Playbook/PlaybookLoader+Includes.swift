@@ -1,0 +1,50 @@
+import Core
+import Foundation
+import YAML
+
+/// Run-time loading for `include_tasks` and `include_role`: the included tasks do not inherit
+/// the include's tags (ansible-core gives them only through `apply` or an enclosing block).
+extension PlaybookLoader {
+    /// The tasks of a file named by `include_tasks`, relative to the including file's folder,
+    /// the role's `tasks/` folder, or the playbook folder.
+    public mutating func includeTasks(_ target: String, from task: Task, playDirectory: String, roleDirectory: String?,
+                                      inheritedTags: [String]) throws(Diagnostic) -> [TaskItem] {
+        let including = (task.location.file as NSString).deletingLastPathComponent
+        var candidates: [String] = []
+        if target.hasPrefix("/") {
+            candidates = [target]
+        } else {
+            if let roleDirectory {
+                candidates.append(((roleDirectory as NSString).appendingPathComponent("tasks") as NSString).appendingPathComponent(target))
+            }
+            candidates.append((including as NSString).appendingPathComponent(target))
+            candidates.append((playDirectory as NSString).appendingPathComponent(target))
+        }
+        guard let file = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            throw Diagnostic.error("Could not find or access '\(target)' (include_tasks)", at: task.location,
+                                   hint: "include_tasks paths are relative to the including file, the role's tasks/ or the playbook folder.")
+        }
+        let loaded = try YAMLLoader.loadFile(file)
+        warnings += loaded.warnings
+        let context = TaskContext(file: file, directory: (file as NSString).deletingLastPathComponent, tags: inheritedTags,
+                                  roleName: task.roleName, roleDirectory: roleDirectory, roleIndex: task.roleIndex,
+                                  playDirectory: playDirectory)
+        return try taskList(Located(value: loaded.value, node: loaded.root, file: file), context)
+    }
+
+    /// The role named by `include_role` and its tasks (dependencies first).
+    public mutating func includeRole(_ name: String, tasksFrom: String, playDirectory: String, inheritedTags: [String],
+                                     at loc: SourceLocation) throws(Diagnostic) -> (roles: [RoleInfo], items: [TaskItem]) {
+        let saved = roles
+        roles = []
+        defer { roles = saved }
+        let items = try roleTaskItems(named: name, tasksFrom: tasksFrom, playDirectory: playDirectory, tags: inheritedTags,
+                                      at: loc, includeDependencies: true, depth: 0, params: PyDict())
+        return (roles, items)
+    }
+
+    /// The folder of a role, searched as for `roles:` entries.
+    public func roleDirectory(_ name: String, playDirectory: String, at loc: SourceLocation) throws(Diagnostic) -> String {
+        try findRole(name, playDirectory: playDirectory, at: loc)
+    }
+}
