@@ -130,8 +130,20 @@ extension PlaybookExecutor {
         }
         let context = ModuleContext(args: args, host: host, vars: scope, engine: engine, connection: connection(for: host, scope: scope),
                                     checkMode: options.checkMode, diffMode: options.diffMode, verbosity: options.verbosity,
-                                    environment: environment(task, scope: scope), origin: task.location)
+                                    environment: environment(task, scope: scope), origin: task.location,
+                                    searchPaths: searchPaths(for: task))
         return HostOutcome(result: module.run(context), included: nil)
+    }
+
+    /// Where a module looks for a relative `src` on the controller, most specific first: the
+    /// task's role, the folder of the task's file, the playbook's folder (Ansible's search path).
+    func searchPaths(for task: Task) -> [String] {
+        var paths: [String] = []
+        if let roleIndex = task.roleIndex, roleIndex < playRoles.count { paths.append(playRoles[roleIndex].directory) }
+        let taskDir = (task.location.file as NSString).deletingLastPathComponent
+        if !taskDir.isEmpty, !paths.contains(taskDir), task.roleIndex == nil { paths.append(taskDir) }
+        if !paths.contains(play.directory) { paths.append(play.directory) }
+        return paths.map { $0.hasPrefix("/") ? $0 : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent($0) }
     }
 
     /// `local` for `ansible_connection=local` and the implicit localhost; anything else is

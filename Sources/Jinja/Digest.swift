@@ -1,6 +1,6 @@
 /// MD5, SHA-1 and SHA-256 digests (the `hash`, `md5`, `sha1`, `checksum`, `to_uuid` filters).
-enum Digest {
-    static func hex(_ b: [UInt8]) -> String {
+public enum Digest {
+    public static func hex(_ b: [UInt8]) -> String {
         let digits = Array("0123456789abcdef")
         var s = ""
         for x in b { s.append(digits[Int(x >> 4)]); s.append(digits[Int(x & 15)]) }
@@ -18,7 +18,7 @@ enum Digest {
 
     static func rotl(_ x: UInt32, _ n: UInt32) -> UInt32 { (x << n) | (x >> (32 - n)) }
 
-    static func sha1(_ m: [UInt8]) -> [UInt8] {
+    public static func sha1(_ m: [UInt8]) -> [UInt8] {
         var h: [UInt32] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0]
         let msg = pad(m, bigEndian: true)
         for chunk in stride(from: 0, to: msg.count, by: 64) {
@@ -83,7 +83,7 @@ enum Digest {
         return is224 ? Array(out.prefix(28)) : out
     }
 
-    static func md5(_ m: [UInt8]) -> [UInt8] {
+    public static func md5(_ m: [UInt8]) -> [UInt8] {
         let s: [UInt32] = [7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
                            4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21]
         let k: [UInt32] = (0..<64).map { UInt32(truncatingIfNeeded: Int64(abs(sin(Double($0 + 1))) * 4294967296.0)) }

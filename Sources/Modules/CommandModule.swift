@@ -33,7 +33,13 @@ struct CommandModule: Module {
         let displayCmd: Value
         if shell {
             displayCmd = .string(raw ?? "")
-            script += "( \(raw ?? "")\n)"
+            if let executable = context.string("executable") {
+                // The command text reaches the shell on a here-document descriptor, not argv.
+                let fence = "__RUNNER_CMD_\(UInt64.random(in: 0..<UInt64.max))__"
+                script += "\(ShellQuote.quote(executable)) /dev/fd/4 4<<'\(fence)'\n\(raw ?? "")\n\(fence)\n"
+            } else {
+                script += "( \(raw ?? "")\n)"
+            }
         } else {
             let words: [String]
             if let argv {
@@ -51,7 +57,7 @@ struct CommandModule: Module {
             script = "if [ -e \(ShellQuote.quote(creates)) ]; then echo __RUNNER_SKIP__; exit 0; fi\n" + script
         }
         if let removes = context.string("removes") {
-            script = "if [ ! -e \(ShellQuote.quote(removes)) ]; then echo __RUNNER_SKIP__; exit 0; fi\n" + script
+            script = "if [ ! -e \(ShellQuote.quote(removes)) ]; then echo __RUNNER_SKIP__ removes; exit 0; fi\n" + script
         }
         var input: Data? = nil
         if let stdin = context.string("stdin") {
@@ -78,14 +84,18 @@ struct CommandModule: Module {
             return TaskResult(v)
         }
         if outcome.stdout.hasPrefix("__RUNNER_SKIP__") {
+            // `creates` is checked first; a skip by `removes` means its path does not exist.
+            let path = context.string("creates") ?? context.string("removes") ?? ""
+            let creates = context.string("creates") != nil && !outcome.stdout.hasPrefix("__RUNNER_SKIP__ removes")
+            let reason = creates ? "exists" : "does not exist"
             result["changed"] = false
             result["cmd"] = displayCmd
             result["rc"] = 0
-            result["stdout"] = .string("skipped, since \(context.string("creates") ?? context.string("removes") ?? "") exists")
+            result["stdout"] = .string("skipped, since \(creates ? path : context.string("removes") ?? path) \(reason)")
             result["stdout_lines"] = .list([result["stdout"]!])
             result["stderr"] = ""
             result["stderr_lines"] = .list([])
-            result["msg"] = .string("Did not run command since '\(context.string("creates") ?? context.string("removes") ?? "")' exists")
+            result["msg"] = .string("Did not run command since '\(creates ? path : context.string("removes") ?? path)' \(reason)")
             return TaskResult(result)
         }
         let strip = context.bool("strip_empty_ends", default: true)

@@ -23,10 +23,14 @@ public struct ModuleContext: Sendable {
     public var environment: [String: String]
     /// Where the task was written, for templating errors.
     public var origin: SourceLocation?
+    /// Controller directories a relative `src` is looked up in, most specific first: the
+    /// task's role, the folder of the task's file, the playbook's folder. Modules look in
+    /// `<dir>/files` (or `templates`) and then `<dir>` itself, as Ansible's `_find_needle` does.
+    public var searchPaths: [String]
 
     public init(args: PyDict, host: String, vars: any VariableSource, engine: TemplateEngine, connection: any Connection,
                 checkMode: Bool = false, diffMode: Bool = false, verbosity: Int = 0, environment: [String: String] = [:],
-                origin: SourceLocation? = nil) {
+                origin: SourceLocation? = nil, searchPaths: [String] = []) {
         self.args = args
         self.host = host
         self.vars = vars
@@ -37,6 +41,7 @@ public struct ModuleContext: Sendable {
         self.verbosity = verbosity
         self.environment = environment
         self.origin = origin
+        self.searchPaths = searchPaths
     }
 
     public func string(_ key: String) -> String? {

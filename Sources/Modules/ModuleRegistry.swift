@@ -8,6 +8,15 @@ public enum ModuleRegistry {
         "command": CommandModule(shell: false),
         "shell": CommandModule(shell: true),
         "ping": PingModule(),
+        "copy": CopyModule(),
+        "file": FileModule(),
+        "template": TemplateModule(),
+        "stat": StatModule(),
+        "lineinfile": LineInFileModule(),
+        "blockinfile": BlockInFileModule(),
+        "replace": ReplaceModule(),
+        "slurp": SlurpModule(),
+        "tempfile": TempFileModule(),
     ]
 
     public static func module(named name: String) -> (any Module)? {

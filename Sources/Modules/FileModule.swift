@@ -1,0 +1,240 @@
+import Connection
+import Core
+import Foundation
+
+/// `file`: makes a path a file (existing only), directory (parents created, each given the
+/// requested mode and owner, as Ansible does), symlink, hard link, touched file, or absent,
+/// and fixes mode/owner/group. Without `state` the path keeps its present kind (`file` when
+/// missing). `touch` is always `changed`; `absent` on a missing path is `ok`. Results name
+/// the path `path`, except `touch`, `link` and `hard`, which name it `dest` (and `src`).
+struct FileModule: Module {
+    static let options: Set<String> = [
+        "path", "dest", "name", "state", "src", "force", "follow", "recurse", "mode", "owner", "group",
+        "modification_time", "modification_time_format", "access_time", "access_time_format",
+        "unsafe_writes", "attributes", "setype", "seuser", "serole", "selevel", "_original_basename", "_diff_peek",
+    ]
+    static let states: Set<String> = ["file", "directory", "link", "hard", "touch", "absent"]
+
+    func run(_ context: ModuleContext) -> TaskResult {
+        if let failure = context.unsupported(Self.options, module: "file") { return failure }
+        return ModuleContext.outcome { () throws(ModuleFailure) in
+            var task = FileTask(context: context)
+            return try task.run()
+        }
+    }
+}
+
+/// One run of the `file` module.
+struct FileTask {
+    var context: ModuleContext
+    var path = ""
+    var attributes: FileAttributes
+    var follow: Bool
+
+    init(context: ModuleContext) {
+        self.context = context
+        attributes = FileAttributes(context)
+        follow = context.bool("follow", default: true)
+    }
+
+    mutating func run() throws(ModuleFailure) -> TaskResult {
+        path = try context.required("path", aliases: ["dest", "name"])
+        let requested = context.string("state")
+        if let requested, !FileModule.states.contains(requested) {
+            return .failed("value of state must be one of: absent, directory, file, hard, link, touch, got: \(requested)")
+        }
+        let src = context.string("src")
+        if requested == "link" || requested == "hard", src == nil {
+            return .failed("src is required for creating a \(requested!) link")
+        }
+        let srcPath = src.map { s in s.hasPrefix("/") ? s : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(s) }
+        var script = RemoteIdentity.command + "\n" + RemoteStat.command(path, tag: "S") + "\n"
+        script += "if [ -L \(ShellQuote.quote(path)) ]; then printf 'REAL|%s\\n' \"$(readlink -f \(ShellQuote.quote(path)))\"; fi\n"
+        script += RemoteStat.command(path, tag: "T", follow: true) + "\n"
+        if let srcPath { script += RemoteStat.command(srcPath, tag: "R", follow: true) + "\n" }
+        let probe = try context.probe(script)
+        let current = RemoteStat.parse(probe, tag: "S")
+        let identity = RemoteIdentity.parse(probe)
+        let state = requested ?? (current.map { $0.isLink && follow ? (RemoteStat.parse(probe, tag: "T")?.state ?? "file") : $0.state } ?? "file")
+        switch state {
+        case "absent": return try absent(current)
+        case "directory": return try directory(current, target: RemoteStat.parse(probe, tag: "T"), real: probe["REAL"], identity: identity)
+        case "touch": return try touch(current, identity: identity)
+        case "link", "hard": return try link(current, hard: state == "hard", src: src!, srcStat: RemoteStat.parse(probe, tag: "R"), srcPath: srcPath!)
+        default: return try file(current, target: RemoteStat.parse(probe, tag: "T"), real: probe["REAL"], identity: identity)
+        }
+    }
+
+    /// Runs an action script ending with a stat of `statPath`; returns the stat.
+    func act(_ script: String, statPath: String) throws(ModuleFailure) -> RemoteStat? {
+        let outcome = try context.remote(script + "\n" + RemoteStat.command(statPath, tag: "S"))
+        guard outcome.rc == 0 else {
+            throw ModuleFailure(.failed(outcome.stderr.trimmingCharacters(in: .whitespacesAndNewlines), PyDict([("path", .string(path))])))
+        }
+        return RemoteStat.parse(ProbeOutput(outcome.stdout), tag: "S")
+    }
+
+    func result(_ changed: Bool, _ stat: RemoteStat?, key: String = "path", extra: PyDict = PyDict()) -> TaskResult {
+        var v = PyDict()
+        v["changed"] = .bool(changed)
+        v[.string(key)] = .string(path)
+        for (k, x) in extra.items { v[k] = x }
+        if let stat { for (k, x) in stat.resultKeys.items { v[k] = x } } else { v["state"] = "absent" }
+        return TaskResult(v)
+    }
+
+    func absent(_ current: RemoteStat?) throws(ModuleFailure) -> TaskResult {
+        guard current != nil else { return result(false, nil) }
+        if !context.checkMode {
+            let outcome = try context.remote("rm -rf \(ShellQuote.quote(path))")
+            if outcome.rc != 0 { return .failed("rmtree failed: \(outcome.stderr.trimmingCharacters(in: .whitespacesAndNewlines))") }
+        }
+        return result(true, nil)
+    }
+
+    /// Attribute fixes for an existing path (and, with `recurse`, everything below it).
+    func fixAttributes(_ target: String, _ stat: RemoteStat, umask: Int, recurse: Bool = false) throws(ModuleFailure) -> (Bool, RemoteStat) {
+        let change = try attributes.plan(for: stat, umask: umask)
+        var changed = !change.isEmpty
+        var script = change.isEmpty ? ":" : change.commands(target) + " || exit 1"
+        if recurse {
+            let (check, apply) = recursiveCommands(target)
+            if !check.isEmpty {
+                let probe = try context.remote(check)
+                if !probe.stdout.isEmpty {
+                    changed = true
+                    script += "\n" + apply
+                }
+            }
+        }
+        guard changed else { return (false, stat) }
+        if context.checkMode { return (true, change.applied(to: stat)) }
+        return (true, try act(script, statPath: target) ?? change.applied(to: stat))
+    }
+
+    /// `find` tests printing a path below `target` that needs a change, and the fix.
+    func recursiveCommands(_ target: String) -> (String, String) {
+        let t = ShellQuote.quote(target)
+        var tests: [String] = [], fixes: [String] = []
+        if let owner = attributes.owner {
+            let q = ShellQuote.quote(owner)
+            tests.append(Int(owner) != nil ? "! -uid \(q)" : "! -user \(q)")
+            fixes.append("chown -R \(q) \(t)")
+        }
+        if let group = attributes.group {
+            let q = ShellQuote.quote(group)
+            tests.append(Int(group) != nil ? "! -gid \(q)" : "! -group \(q)")
+            fixes.append("chgrp -R \(q) \(t)")
+        }
+        if let mode = attributes.mode {
+            switch mode {
+            case .bits(let b):
+                tests.append("! -perm \(String(b, radix: 8))")
+                fixes.append("chmod -R \(String(b, radix: 8)) \(t)")
+            case .symbolic(let s):
+                tests.append("-print")
+                fixes.append("chmod -R \(ShellQuote.quote(s)) \(t)")
+            case .preserve: break
+            }
+        }
+        guard !tests.isEmpty else { return ("", "") }
+        let check = "find \(t) -mindepth 1 \\( " + tests.map { "\\( \($0) \\)" }.joined(separator: " -o ") + " \\) -print 2>/dev/null | head -n 1"
+        return (check, fixes.joined(separator: " && ") + " || exit 1")
+    }
+
+    func directory(_ current: RemoteStat?, target: RemoteStat?, real: String?, identity: RemoteIdentity) throws(ModuleFailure) -> TaskResult {
+        let recurse = context.bool("recurse", default: false)
+        if let current {
+            let effective = current.isLink && follow ? target : current
+            guard let effective, effective.isDirectory else {
+                return .failed("\(path) already exists as a \(current.state)", PyDict([("path", .string(path))]))
+            }
+            let where_ = current.isLink && follow ? (real ?? path) : path
+            let (changed, after) = try fixAttributes(where_, effective, umask: identity.umask, recurse: recurse)
+            return result(changed, after)
+        }
+        // Create each missing component, giving each the requested attributes.
+        let newDir = RemoteStat.newFile(identity, directory: true)
+        let change = try attributes.plan(for: newDir, umask: identity.umask)
+        if context.checkMode { return result(true, change.applied(to: newDir)) }
+        var prefixes: [String] = []
+        var walked = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            walked = walked.isEmpty || walked.hasSuffix("/") ? walked + part : walked + "/" + part
+            prefixes.append(walked)
+        }
+        var script = ""
+        for dir in prefixes {
+            let d = ShellQuote.quote(dir)
+            let fix = change.isEmpty ? "" : " && { \(change.commands(dir)); }"
+            script += "if [ ! -d \(d) ]; then mkdir \(d)\(fix) || exit 1; fi\n"
+        }
+        return result(true, try act(script, statPath: path))
+    }
+
+    func file(_ current: RemoteStat?, target: RemoteStat?, real: String?, identity: RemoteIdentity) throws(ModuleFailure) -> TaskResult {
+        guard let current else {
+            return .failed("file (\(path)) is absent, cannot continue", PyDict([("path", .string(path))]))
+        }
+        let effective = current.isLink && follow ? (target ?? current) : current
+        if effective.isDirectory {
+            return .failed("file (\(path)) is directory, cannot continue", PyDict([("path", .string(path))]))
+        }
+        let where_ = current.isLink && follow ? (real ?? path) : path
+        let (changed, after) = try fixAttributes(where_, effective, umask: identity.umask)
+        return result(changed, after)
+    }
+
+    func touch(_ current: RemoteStat?, identity: RemoteIdentity) throws(ModuleFailure) -> TaskResult {
+        let p = ShellQuote.quote(path)
+        let base = current ?? RemoteStat.newFile(identity)
+        let change = try attributes.plan(for: base, umask: identity.umask)
+        if context.checkMode { return result(true, change.applied(to: base), key: "dest") }
+        var script = current == nil ? ": >> \(p) || exit 1" : "touch \(p) || exit 1"
+        if !change.isEmpty { script += "\n" + change.commands(path) + " || exit 1" }
+        return result(true, try act(script, statPath: path), key: "dest")
+    }
+
+    func link(_ current: RemoteStat?, hard: Bool, src: String, srcStat: RemoteStat?, srcPath: String) throws(ModuleFailure) -> TaskResult {
+        let force = context.bool("force", default: false)
+        let extra = PyDict([("src", .string(src))])
+        if srcStat == nil && (hard || !force) {
+            return .failed("src file does not exist, use \"force=yes\" if you really want to create the link: \(srcPath)", extra)
+        }
+        let p = ShellQuote.quote(path)
+        var prepare = ""
+        if let current {
+            if hard, let srcStat, current.inode == srcStat.inode, current.dev == srcStat.dev {
+                return try linkAttributes(current, extra: extra)
+            }
+            if !hard, current.isLink, current.linkTarget == src {
+                return try linkAttributes(current, extra: extra)
+            }
+            if current.isDirectory {
+                guard force else { return .failed("refusing to convert from directory to \(hard ? "hard link" : "symlink") for \(path)", extra) }
+                prepare = "rmdir \(p) || exit 1\n"
+            } else if !current.isLink && !hard && !force {
+                return .failed("refusing to convert from \(current.state) to symlink for \(path)", extra)
+            }
+        }
+        if context.checkMode { return result(true, current, key: "dest", extra: extra) }
+        let temp = ShellQuote.quote(RemoteTemp.name(in: (path as NSString).deletingLastPathComponent, base: (path as NSString).lastPathComponent))
+        let make = hard ? "ln \(ShellQuote.quote(srcPath)) \(temp)" : "ln -s \(ShellQuote.quote(src)) \(temp)"
+        var script = prepare + "\(make) || exit 1\nmv -f \(temp) \(p) || { rm -f \(temp); exit 1; }\n"
+        if attributes.owner != nil || attributes.group != nil {
+            let who = (attributes.owner ?? "") + (attributes.group.map { ":" + $0 } ?? "")
+            script += "chown -h \(ShellQuote.quote(who)) \(p) || exit 1\n"
+        }
+        return result(true, try act(script, statPath: path), key: "dest", extra: extra)
+    }
+
+    func linkAttributes(_ current: RemoteStat, extra: PyDict) throws(ModuleFailure) -> TaskResult {
+        var owned = attributes
+        owned.mode = current.isLink ? nil : attributes.mode
+        let change = try owned.plan(for: current, umask: 0o022)
+        if change.isEmpty || context.checkMode { return result(!change.isEmpty, change.applied(to: current), key: "dest", extra: extra) }
+        var script = change.commands(path)
+        if current.isLink { script = script.replacingOccurrences(of: "chown ", with: "chown -h ").replacingOccurrences(of: "chgrp ", with: "chgrp -h ") }
+        return result(true, try act(script + " || exit 1", statPath: path), key: "dest", extra: extra)
+    }
+}
