@@ -7,7 +7,7 @@ import Playbook
 /// layers win): role defaults, inventory, play vars and vars_files, role vars, block and task
 /// vars, include_vars, set_fact/register, role params, include params, extra vars; then the
 /// magic variables (`inventory_hostname`, `groups`, `hostvars`, ...).
-final class VariableScope: VariableSource, @unchecked Sendable {
+final class VariableScope: VariableSource, VariableNameListing, @unchecked Sendable {
     private var merged: PyDict
     private let lazy: @Sendable (String) -> Value?
     private var lazyCache: [String: Value] = [:]
@@ -34,4 +34,7 @@ final class VariableScope: VariableSource, @unchecked Sendable {
     }
 
     var all: PyDict { merged }
+
+    /// Names for the `varnames` lookup: every variable but the magic ones built on demand.
+    var variableNames: [String] { merged.keys.map(\.pythonString) }
 }

@@ -34,7 +34,9 @@ enum AnsibleFilters {
         }
         t["combine"] = plugin { r, v, a throws(TemplateError) in
             let listMerge = try a.keyword("list_merge").map { x throws(TemplateError) in try r.str(x) } ?? "replace"
-            var dicts: [Value] = [try r.concrete(v)]
+            // combine(*terms): the input and the arguments are flattened one level.
+            let first = try r.concrete(v)
+            var dicts: [Value] = first.listValue ?? [first]
             for p in a.positional {
                 let x = try r.concrete(p)
                 if case .list(let l) = x { dicts += l } else { dicts.append(x) }

@@ -193,11 +193,9 @@ enum Lookups {
         case "items":
             return try flatTerms(terms, r).map { .value($0) }
         case "list":
+            // The list lookup returns its terms as given: lookup('list', ['a']) is ['a'].
             var out: [JValue] = []
-            for t in terms {
-                let x = try r.concrete(t)
-                if let l = x.listValue { out += l.map { .value($0) } } else { out.append(.value(x)) }
-            }
+            for t in terms { out.append(.value(try r.concrete(t))) }
             return out
         case "dict":
             var out: [JValue] = []

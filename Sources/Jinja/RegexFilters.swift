@@ -30,37 +30,68 @@ enum RegexFilters {
         return re
     }
 
-    /// Python replacement string to ICU template.
-    static func translateReplacement(_ s: String) -> String {
-        var out = ""
+    /// A piece of a Python `re.sub` replacement string.
+    enum ReplacementPart {
+        case literal(String)
+        case group(Int)
+        case named(String)
+    }
+
+    /// Parses a Python replacement (`\\1`, `\\g<1>`, `\\g<name>`, `\\n`, `\\\\`). Expanded by
+    /// hand because Foundation's regex templates know neither `\\g<name>` nor `${name}` here.
+    static func parseReplacement(_ s: String) -> [ReplacementPart] {
+        var parts: [ReplacementPart] = []
+        var literal = ""
         let c = Array(s)
         var i = 0
+        func flush() { if !literal.isEmpty { parts.append(.literal(literal)); literal = "" } }
         while i < c.count {
-            if c[i] == "$" { out += "\\$"; i += 1; continue }
-            if c[i] == "\\", i + 1 < c.count {
-                let n = c[i + 1]
-                if n.isNumber { out += "$" + String(n); i += 2; continue }
-                if n == "g", i + 2 < c.count, c[i + 2] == "<", let close = c[(i + 3)...].firstIndex(of: ">") {
-                    let name = String(c[(i + 3)..<close])
-                    out += Int(name) != nil ? "$" + name : "${" + name + "}"
-                    i = close + 1
-                    continue
-                }
-                switch n {
-                case "n": out += "\n"
-                case "t": out += "\t"
-                case "\\": out += "\\\\"
-                default: out += "\\\\" + String(n)
-                }
-                i += 2
+            guard c[i] == "\\", i + 1 < c.count else { literal.append(c[i]); i += 1; continue }
+            let n = c[i + 1]
+            if n.isASCII, n.isNumber {
+                var digits = String(n)
+                if i + 2 < c.count, c[i + 2].isASCII, c[i + 2].isNumber { digits.append(c[i + 2]) }
+                flush()
+                parts.append(.group(Int(digits)!))
+                i += 1 + digits.count
                 continue
             }
-            out.append(c[i])
-            i += 1
+            if n == "g", i + 2 < c.count, c[i + 2] == "<", let close = c[(i + 3)...].firstIndex(of: ">") {
+                let name = String(c[(i + 3)..<close])
+                flush()
+                parts.append(Int(name).map(ReplacementPart.group) ?? .named(name))
+                i = close + 1
+                continue
+            }
+            switch n {
+            case "n": literal.append("\n")
+            case "t": literal.append("\t")
+            case "r": literal.append("\r")
+            case "\\": literal.append("\\")
+            default: literal.append("\\"); literal.append(n)
+            }
+            i += 2
+        }
+        flush()
+        return parts
+    }
+
+    static func expand(_ parts: [ReplacementPart], _ m: NSTextCheckingResult, in ns: NSString) -> String {
+        var out = ""
+        for part in parts {
+            switch part {
+            case .literal(let s): out += s
+            case .group(let n):
+                guard n < m.numberOfRanges else { continue }
+                let r = m.range(at: n)
+                if r.location != NSNotFound { out += ns.substring(with: r) }
+            case .named(let name):
+                let r = m.range(withName: name)
+                if r.location != NSNotFound { out += ns.substring(with: r) }
+            }
         }
         return out
     }
-
 
     static func register(_ t: inout [String: FilterFunction]) {
         t["regex_replace"] = plugin { r, v, a throws(TemplateError) in
@@ -71,13 +102,13 @@ enum RegexFilters {
             let count = try r.intArg(a, 2, "count", 0)
             let re = try compile(pattern, ignoreCase: ic, multiline: ml)
             let ns = s as NSString
-            let tmpl = translateReplacement(repl)
+            let parts = parseReplacement(repl)
             var matches = re.matches(in: s, range: NSRange(location: 0, length: ns.length))
             if count > 0 { matches = Array(matches.prefix(count)) }
             var out = "", last = 0
             for m in matches {
                 out += ns.substring(with: NSRange(location: last, length: m.range.location - last))
-                out += re.replacementString(for: m, in: s, offset: 0, template: tmpl)
+                out += expand(parts, m, in: ns)
                 last = m.range.location + m.range.length
             }
             out += ns.substring(from: last)
