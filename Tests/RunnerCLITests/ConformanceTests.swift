@@ -16,20 +16,8 @@ struct ConformanceTests {
     /// Cases that do not pass yet, with the reason. `withKnownIssue` fails the test when one of
     /// them starts passing, so this list can only shrink.
     static let pending: [String: String] = [
-        "jinja_dict_filters": "combine with list_merge and some dict filters fail in the Jinja engine",
         "jinja_json_yaml": "to_yaml/to_nice_yaml differ from PyYAML's emitter (flow style, unicode)",
-        "jinja_lookups": "some lookups (nested terms, wantlist) differ",
-        "jinja_regex": "regex_replace with named-group references (\\g<name>) is not translated",
         "jinja_set_ops": "union/intersect/difference follow Python set order, which runner does not reproduce",
-        "jinja_tests": "some Jinja tests (subset/superset on strings, version) differ",
-        "mod_blockinfile_replace": "the blockinfile and replace modules are not implemented yet (issue 7)",
-        "mod_command": "the file module used by this case is not implemented yet (issue 7)",
-        "mod_copy": "the copy module is not implemented yet (issue 7)",
-        "mod_file": "the file module is not implemented yet (issue 7)",
-        "mod_lineinfile": "the lineinfile module is not implemented yet (issue 7)",
-        "mod_shell": "the file/stat modules used by this case are not implemented yet (issue 7)",
-        "mod_stat": "the stat module is not implemented yet (issue 7)",
-        "mod_template": "the template module is not implemented yet (issue 7)",
     ]
 
     @Test func corpusPresent() { #expect(Self.cases.count >= 80, "expected ../shared/conformance beside the package") }
