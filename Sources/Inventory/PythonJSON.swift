@@ -9,8 +9,58 @@ public enum PythonJSON {
 
     public static func encode(_ v: Value, indent: Int = 4, trustedAt: TrustPredicate? = nil) -> String {
         var out = ""
-        write(jsonData(v, trustedAt: trustedAt), into: &out, level: 0, indent: indent)
+        out.reserveCapacity(1 << 16)
+        var path: [String] = []
+        writeDirect(v, into: &out, level: 0, indent: indent, path: &path, trustedAt: trustedAt)
         return out
+    }
+
+    /// Writes what `write(jsonData(v))` writes, without building the intermediate value (the
+    /// `--list` of a large inventory spends most of its time here).
+    static func writeDirect(_ v: Value, into out: inout String, level: Int, indent: Int, path: inout [String],
+                            trustedAt: TrustPredicate?) {
+        switch v {
+        case .unsafe(let s):
+            if trustedAt?(path) == true {
+                write(.dict(PyDict([(.string("__ansible_unsafe"), .string(s))])), into: &out, level: level, indent: indent)
+            } else {
+                out += quote(s)
+            }
+        case .list(let items), .tuple(let items):
+            if items.isEmpty { out += "[]"; return }
+            let pad = String(repeating: " ", count: indent * (level + 1))
+            out += "[\n"
+            for (i, item) in items.enumerated() {
+                out += pad
+                if trustedAt != nil { path.append(String(i)) }
+                writeDirect(item, into: &out, level: level + 1, indent: indent, path: &path, trustedAt: trustedAt)
+                if trustedAt != nil { path.removeLast() }
+                out += i == items.count - 1 ? "\n" : ",\n"
+            }
+            out += String(repeating: " ", count: indent * level) + "]"
+        case .dict(let d):
+            if d.isEmpty { out += "{}"; return }
+            let pad = String(repeating: " ", count: indent * (level + 1))
+            var entries: [(key: String, value: Value)] = []
+            entries.reserveCapacity(d.count)
+            for i in 0..<d.count { entries.append((keyText(d.keys[i]), d.values[i])) }
+            entries.sort { PythonText.less($0.key, $1.key) }
+            out += "{\n"
+            for (i, e) in entries.enumerated() {
+                out += pad
+                out += quote(e.key)
+                out += ": "
+                if trustedAt != nil { path.append(e.key) }
+                writeDirect(e.value, into: &out, level: level + 1, indent: indent, path: &path, trustedAt: trustedAt)
+                if trustedAt != nil { path.removeLast() }
+                out += i == entries.count - 1 ? "\n" : ",\n"
+            }
+            out += String(repeating: " ", count: indent * level) + "}"
+        case .vault, .timestamp, .bytes:
+            write(jsonData(v, path: path, trustedAt: trustedAt), into: &out, level: level, indent: indent)
+        default:
+            write(v, into: &out, level: level, indent: indent)
+        }
     }
 
     /// The value as the encoder sees it: only JSON types, dict keys as sorted strings.
@@ -71,6 +121,7 @@ public enum PythonJSON {
     }
 
     static func quote(_ s: String) -> String {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

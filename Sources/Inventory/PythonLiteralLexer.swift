@@ -84,6 +84,13 @@ extension PythonLiteral.Parser {
     }
 
     static func number(_ text: String) -> PythonLiteral.Literal? {
+        // Fast path for plain decimal digits, the common case in inventories (ports, ids).
+        if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            let bytes = Array(text.utf8)
+            if bytes.count > 1 && bytes[0] == 48 { return bytes.allSatisfy({ $0 == 48 }) ? .value(.int(0)) : nil }
+            if let small = Int(text) { return .value(.int(small)) }
+            return Value.integer(decimal: text).map { .value($0) }
+        }
         let lower = text.lowercased()
         for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] where lower.hasPrefix(prefix) {
             var body = Substring(lower.dropFirst(2))

@@ -146,18 +146,36 @@ final class TemplateCache: @unchecked Sendable {
         var source: String
         var options: LexerOptions
     }
-    private var table: [Key: CompiledTemplate] = [:]
+    /// Two generations approximate least-recently-used eviction: when the young one fills up
+    /// it becomes the old one, and templates not used since are dropped. A run's memory then
+    /// stays bounded however many distinct templates its playbook holds, while a template
+    /// rendered for every host in turn is parsed once.
+    private var young: [Key: CompiledTemplate] = [:]
+    private var old: [Key: CompiledTemplate] = [:]
+    private let generationSize = 2048
     private let lock = NSLock()
 
     func get(_ source: String, _ options: LexerOptions) -> CompiledTemplate? {
         lock.lock()
         defer { lock.unlock() }
-        return table[Key(source: source, options: options)]
+        let key = Key(source: source, options: options)
+        if let t = young[key] { return t }
+        guard let t = old[key] else { return nil }
+        insert(key, t)
+        return t
     }
 
     func put(_ source: String, _ options: LexerOptions, _ t: CompiledTemplate) {
         lock.lock()
         defer { lock.unlock() }
-        table[Key(source: source, options: options)] = t
+        insert(Key(source: source, options: options), t)
+    }
+
+    private func insert(_ key: Key, _ t: CompiledTemplate) {
+        if young.count >= generationSize {
+            old = young
+            young = [:]
+        }
+        young[key] = t
     }
 }
