@@ -125,20 +125,22 @@ enum DataFilters {
             let n = lists.map(\.count).max() ?? 0
             return .value(.list((0..<n).map { i in .tuple(lists.map { i < $0.count ? $0[i] : fill }) }))
         }
-        t["union"] = plugin { r, v, a throws(TemplateError) in
-            .value(.list(uniq(try r.list(v) + (try r.list(a.positional.first ?? .value(.list([])))))))
+        // ansible-core computes these with Python sets: ints come out in CPython's set order.
+        func setOperation(_ name: String, _ op: @escaping @Sendable (PythonIntSet, PythonIntSet) -> PythonIntSet,
+                          fallback: @escaping @Sendable ([Value], [Value]) -> [Value]) {
+            t[name] = plugin { r, v, a throws(TemplateError) in
+                let x = try r.list(v), b = try r.list(a.positional.first ?? .value(.list([])))
+                if let xi = PythonIntSet.ints(x), let bi = PythonIntSet.ints(b) {
+                    return .value(.list(op(PythonIntSet(xi), PythonIntSet(bi)).elements.map(Value.int)))
+                }
+                return .value(.list(fallback(x, b)))
+            }
         }
-        t["intersect"] = plugin { r, v, a throws(TemplateError) in
-            let b = try r.list(a.positional.first ?? .value(.list([])))
-            return .value(.list(uniq(try r.list(v).filter { b.contains($0) })))
-        }
-        t["difference"] = plugin { r, v, a throws(TemplateError) in
-            let b = try r.list(a.positional.first ?? .value(.list([])))
-            return .value(.list(uniq(try r.list(v).filter { !b.contains($0) })))
-        }
-        t["symmetric_difference"] = plugin { r, v, a throws(TemplateError) in
-            let x = try r.list(v), b = try r.list(a.positional.first ?? .value(.list([])))
-            return .value(.list(uniq(x.filter { !b.contains($0) } + b.filter { !x.contains($0) })))
+        setOperation("union", PythonIntSet.union) { x, b in uniq(x + b) }
+        setOperation("intersect", PythonIntSet.intersection) { x, b in uniq(x.filter { b.contains($0) }) }
+        setOperation("difference", PythonIntSet.difference) { x, b in uniq(x.filter { !b.contains($0) }) }
+        setOperation("symmetric_difference", PythonIntSet.symmetricDifference) { x, b in
+            uniq(x.filter { !b.contains($0) } + b.filter { !x.contains($0) })
         }
         t["type_debug"] = plugin { r, v, _ throws(TemplateError) in
             let x = try r.resolve(v)

@@ -17,7 +17,6 @@ struct ConformanceTests {
     /// them starts passing, so this list can only shrink.
     static let pending: [String: String] = [
         "jinja_json_yaml": "to_yaml/to_nice_yaml differ from PyYAML's emitter (flow style, unicode)",
-        "jinja_set_ops": "union/intersect/difference follow Python set order, which runner does not reproduce",
     ]
 
     @Test func corpusPresent() { #expect(Self.cases.count >= 80, "expected ../shared/conformance beside the package") }
