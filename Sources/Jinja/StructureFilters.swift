@@ -47,11 +47,14 @@ enum StructureFilters {
         }
         t["to_yaml"] = plugin { r, v, a throws(TemplateError) in
             let indent = try r.intArg(a, 99, "indent", 2)
-            return .value(.string(YAMLWriter.dump(try r.concrete(v), indent: indent, flowDefault: false)))
+            // default_flow_style: None (the default) puts scalar-only collections in flow style.
+            let flowStyle = try a.keyword("default_flow_style").map { x throws(TemplateError) in try r.concrete(x) }
+            let flowLeaves = flowStyle.map { $0.isNone || $0.isTruthy } ?? true
+            return .value(.string(YAMLWriter.dump(try r.concrete(v), indent: indent, flowLeaves: flowLeaves)))
         }
         t["to_nice_yaml"] = plugin { r, v, a throws(TemplateError) in
             let indent = try r.intArg(a, 0, "indent", 4)
-            return .value(.string(YAMLWriter.dump(try r.concrete(v), indent: indent, flowDefault: false)))
+            return .value(.string(YAMLWriter.dump(try r.concrete(v), indent: indent, flowLeaves: false)))
         }
         t["extract"] = plugin { r, v, a throws(TemplateError) in
             guard let container = a.get(0, "container") else { throw .plugin("extract() missing container") }

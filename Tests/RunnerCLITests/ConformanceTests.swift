@@ -15,9 +15,7 @@ struct ConformanceTests {
 
     /// Cases that do not pass yet, with the reason. `withKnownIssue` fails the test when one of
     /// them starts passing, so this list can only shrink.
-    static let pending: [String: String] = [
-        "jinja_json_yaml": "to_yaml/to_nice_yaml differ from PyYAML's emitter (flow style, unicode)",
-    ]
+    static let pending: [String: String] = [:]
 
     @Test func corpusPresent() { #expect(Self.cases.count >= 80, "expected ../shared/conformance beside the package") }
 
