@@ -5,6 +5,9 @@ import Output
 struct HostState {
     /// `set_fact`, `register` and facts (ansible's host-level "nonpersistent" and fact caches).
     var facts = PyDict()
+    /// Facts in the fact cache (`set_fact` with `cacheable: true`): what `ansible_facts` holds
+    /// until `meta: clear_facts`.
+    var cachedFacts = PyDict()
     /// Variables from `include_vars`.
     var includedVars = PyDict()
     var failed = false

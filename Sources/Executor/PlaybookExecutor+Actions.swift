@@ -15,6 +15,7 @@ extension PlaybookExecutor {
         }
         if facts.isEmpty { return .failed("No key/value pairs provided, at least one is required for this action to succeed") }
         hosts[host]!.facts.merge(facts)
+        if args["cacheable"].flatMap({ ModuleContext.boolean($0) }) == true { hosts[host]!.cachedFacts.merge(facts) }
         var v = PyDict()
         v["ansible_facts"] = .dict(facts)
         v["changed"] = false
@@ -97,7 +98,8 @@ extension PlaybookExecutor {
             let (roles, items) = try loader.includeRole(name, tasksFrom: args["tasks_from"]?.pythonString ?? "main",
                                                          playDirectory: play.directory, inheritedTags: applyTags, at: task.location)
             let offset = playRoles.count
-            playRoles += roles
+            let isPublic = args["public"].flatMap { ModuleContext.boolean($0) } ?? false
+            playRoles += roles.map { var r = $0; r.isPublic = isPublic; return r }
             var v = PyDict()
             v["changed"] = false
             v["include_args"] = .dict(args)
@@ -154,7 +156,8 @@ extension PlaybookExecutor {
                     callback.taskResult(host: host, result: TaskResult(v), taskName: task.displayName)
                 }
             case "clear_facts":
-                if applies(host) { hosts[host]!.facts = PyDict() }
+                // Empties the fact cache (ansible_facts); set_fact values stay, as in ansible-core.
+                if applies(host) { hosts[host]!.cachedFacts = PyDict() }
             case "clear_host_errors":
                 if applies(host) { for h in playHosts { hosts[h]!.failed = false } }
             default:

@@ -10,15 +10,20 @@ extension PlaybookExecutor {
     func scope(for host: String, task: Task?, extra: PyDict) -> VariableScope {
         var layers: [PyDict] = []
         var defaults = PyDict()
-        for role in playRoles { defaults.merge(role.defaults) }
+        // Roles of the play share their defaults and vars (an include_role's stay private).
+        for role in playRoles where role.isPublic { defaults.merge(role.defaults) }
         let role = task?.roleIndex.flatMap { $0 < playRoles.count ? playRoles[$0] : nil }
         if let role { defaults.merge(role.defaults) }
         layers.append(defaults)
         layers.append(inventoryVars(host))
+        // inventory_hostname and group_names sit with the host's own variables, so play, task
+        // and extra vars can override them, as in ansible-core.
+        layers.append(hostMagicVars(host))
         layers.append(playVars)
+        layers.append(promptVars)
         layers.append(varsFiles(for: host))
         var roleVars = PyDict()
-        for r in playRoles { roleVars.merge(r.vars) }
+        for r in playRoles where r.isPublic { roleVars.merge(r.vars) }
         if let role { roleVars.merge(role.vars) }
         layers.append(roleVars)
         var blockVars = extra
@@ -34,7 +39,7 @@ extension PlaybookExecutor {
         layers.append(options.extraVars)
         layers.append(magicVars(host, role: role))
         let lazy: @Sendable (String) -> Value? = { [unowned self] name in self.lazyMagic(name) }
-        return VariableScope(layers: layers, lazy: lazy)
+        return VariableScope(layers: layers, lazy: lazy, mergeHashes: options.mergeHashes)
     }
 
     /// Inventory variables of a host (groups in Ansible's order, then the host), read once.
@@ -45,11 +50,18 @@ extension PlaybookExecutor {
         return vars
     }
 
-    func magicVars(_ host: String, role: RoleInfo?) -> PyDict {
+    /// The magic variables that describe the host itself.
+    func hostMagicVars(_ host: String) -> PyDict {
         var m = PyDict()
         m["inventory_hostname"] = .string(host)
         m["inventory_hostname_short"] = .string(String(host.split(separator: ".").first ?? Substring(host)))
-        m["group_names"] = .list(inventory.groupNames(ofHost: host).filter { $0 != "all" && $0 != "ungrouped" }.sorted().map(Value.string))
+        m["group_names"] = .list(inventory.groupNames(ofHost: host).filter { $0 != "all" }.sorted().map(Value.string))
+        m["ansible_facts"] = .dict(hosts[host]?.cachedFacts ?? PyDict())
+        return m
+    }
+
+    func magicVars(_ host: String, role: RoleInfo?) -> PyDict {
+        var m = PyDict()
         m["playbook_dir"] = .string(absolute(play.directory))
         m["ansible_play_name"] = .string(play.name)
         m["ansible_play_hosts_all"] = .list(playHosts.map(Value.string))
@@ -84,14 +96,13 @@ extension PlaybookExecutor {
             return .dict(inventory.groupsDictionary)
         case "hostvars":
             var all = PyDict()
+            // hostvars[h]: h's inventory variables, facts and set_fact/register results and the
+            // extra vars; not the current play's vars.
             for h in inventory.hosts where !h.implicit || hosts[h.name] != nil {
                 var v = inventoryVars(h.name)
-                v.merge(playVars)
+                v.merge(hostMagicVars(h.name))
                 if let s = hosts[h.name] { v.merge(s.includedVars); v.merge(s.facts) }
                 v.merge(options.extraVars)
-                v["inventory_hostname"] = .string(h.name)
-                v["inventory_hostname_short"] = .string(String(h.name.split(separator: ".").first ?? Substring(h.name)))
-                v["group_names"] = .list(inventory.groupNames(ofHost: h.name).filter { $0 != "all" && $0 != "ungrouped" }.sorted().map(Value.string))
                 all[.string(h.name)] = .dict(v)
             }
             return .dict(all)
@@ -106,7 +117,8 @@ extension PlaybookExecutor {
         if let cached = varsFilesCache[host] { return cached }
         var out = PyDict()
         guard let files = play.keywords["vars_files"] else { return out }
-        let scope = VariableScope(layers: [inventoryVars(host), playVars, options.extraVars, magicVars(host, role: nil)], lazy: { _ in nil })
+        let scope = VariableScope(layers: [inventoryVars(host), hostMagicVars(host), playVars, promptVars, options.extraVars,
+                                           magicVars(host, role: nil)], lazy: { _ in nil })
         for entry in files.listValue ?? [files] {
             for candidate in entry.listValue ?? [entry] {
                 guard let name = try? engine.template(candidate, vars: scope, origin: play.location).pythonString else { continue }
@@ -125,7 +137,8 @@ extension PlaybookExecutor {
     func checkVarsFiles() -> Diagnostic? {
         guard let files = play.keywords["vars_files"] else { return nil }
         for host in playHosts {
-            let scope = VariableScope(layers: [inventoryVars(host), playVars, options.extraVars, magicVars(host, role: nil)], lazy: { _ in nil })
+            let scope = VariableScope(layers: [inventoryVars(host), hostMagicVars(host), playVars, promptVars, options.extraVars,
+                                           magicVars(host, role: nil)], lazy: { _ in nil })
             for entry in files.listValue ?? [files] {
                 let candidates = entry.listValue ?? [entry]
                 let names = candidates.compactMap { try? engine.template($0, vars: scope, origin: play.location).pythonString }

@@ -28,6 +28,8 @@ public final class PlaybookExecutor: @unchecked Sendable {
     var interrupted = false
     var inventoryVarsCache: [String: PyDict] = [:]
     var varsFilesCache: [String: PyDict] = [:]
+    /// `vars_prompt` answers; without a terminal each prompt takes its default, as in ansible.
+    var promptVars = PyDict()
     /// Set by `any_errors_fatal`: no further task or play runs.
     var abortPlaybook = false
     /// `--start-at-task`: tasks are skipped until one of this name is met.
@@ -91,6 +93,7 @@ public final class PlaybookExecutor: @unchecked Sendable {
             return true
         }
         playVars = play.keywords["vars"]?.dictValue ?? PyDict()
+        promptVars = Self.promptDefaults(play.keywords["vars_prompt"], extraVars: options.extraVars)
         varsFilesCache = [:]
         if let failure = checkVarsFiles() {
             callback.error(failure)
@@ -101,6 +104,18 @@ public final class PlaybookExecutor: @unchecked Sendable {
             if section.name != "roles" { flushHandlers() }
         }
         return true
+    }
+
+    /// `vars_prompt` without a terminal: each variable not given as an extra var takes its
+    /// `default` (empty when it has none); runner never blocks waiting for input.
+    static func promptDefaults(_ prompts: Value?, extraVars: PyDict) -> PyDict {
+        var out = PyDict()
+        for entry in prompts?.listValue ?? [] {
+            guard let d = entry.dictValue, let name = d["name"] else { continue }
+            if extraVars.contains(name) { continue }
+            out[name] = d["default"] ?? .string("")
+        }
+        return out
     }
 
     public static func patternText(_ value: Value) -> String {

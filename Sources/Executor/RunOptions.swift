@@ -14,6 +14,8 @@ public struct RunOptions: Sendable {
     public var startAtTask: String?
     public var runTags: [String] = []
     public var skipTags: [String] = []
+    /// `hash_behaviour = merge` (`ANSIBLE_HASH_BEHAVIOUR=merge`).
+    public var mergeHashes = false
 
     public init(tags: TagSelection, extraVars: PyDict, limit: [String]?) {
         self.tags = tags

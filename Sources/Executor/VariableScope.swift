@@ -12,11 +12,28 @@ final class VariableScope: VariableSource, VariableNameListing, @unchecked Senda
     private let lazy: @Sendable (String) -> Value?
     private var lazyCache: [String: Value] = [:]
 
-    init(layers: [PyDict], lazy: @escaping @Sendable (String) -> Value?) {
+    /// `mergeHashes` is `hash_behaviour = merge`: dicts of the same name merge recursively
+    /// across layers instead of the higher one replacing the lower.
+    init(layers: [PyDict], lazy: @escaping @Sendable (String) -> Value?, mergeHashes: Bool = false) {
         var merged = PyDict()
-        for layer in layers { merged.merge(layer) }
+        for layer in layers {
+            if mergeHashes { merged = Self.deepMerge(merged, layer) } else { merged.merge(layer) }
+        }
         self.merged = merged
         self.lazy = lazy
+    }
+
+    /// ansible-core's `merge_hash`: nested dicts merge key by key, anything else is replaced.
+    static func deepMerge(_ a: PyDict, _ b: PyDict) -> PyDict {
+        var out = a
+        for (k, v) in b.items {
+            if case .dict(let old)? = out[k], case .dict(let new) = v {
+                out[k] = .dict(deepMerge(old, new))
+            } else {
+                out[k] = v
+            }
+        }
+        return out
     }
 
     func value(named name: String) -> Value? {

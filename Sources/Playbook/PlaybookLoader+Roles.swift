@@ -28,6 +28,7 @@ extension PlaybookLoader {
         inner.directory = (file as NSString).deletingLastPathComponent
         inner.tags = task.tags
         inner.depth += 1
+        if case .dict(let vars)? = task.keywords["vars"] { inner.importVars.merge(vars) }
         return try taskList(Located(value: loaded.value, node: loaded.root, file: file), inner)
     }
 
@@ -76,7 +77,7 @@ extension PlaybookLoader {
             for dep in try dependencies(of: directory) {
                 items += try roleTaskItems(named: dep.name, tasksFrom: "main", playDirectory: playDirectory,
                                            tags: tags + dep.tags, at: dep.location, includeDependencies: true, depth: depth + 1,
-                                           params: PyDict())
+                                           params: dep.params)
             }
         }
         let roleIndex = roles.count
@@ -139,21 +140,25 @@ extension PlaybookLoader {
     }
 
     /// `meta/main.yml` `dependencies:`, as names with their own tags.
-    mutating func dependencies(of roleDirectory: String) throws(Diagnostic) -> [(name: String, tags: [String], location: SourceLocation)] {
+    mutating func dependencies(of roleDirectory: String) throws(Diagnostic) -> [(name: String, tags: [String], location: SourceLocation, params: PyDict)] {
         guard let file = Self.mainFile(in: (roleDirectory as NSString).appendingPathComponent("meta"), named: "main") else { return [] }
         let loaded = try YAMLLoader.loadFile(file)
         warnings += loaded.warnings
         let meta = Located(value: loaded.value, node: loaded.root, file: file)
         guard let deps = meta.child("dependencies") else { return [] }
-        var out: [(String, [String], SourceLocation)] = []
+        var out: [(String, [String], SourceLocation, PyDict)] = []
         for dep in deps.items {
             switch dep.value {
-            case .string(let s), .unsafe(let s): out.append((s, [], dep.location))
+            case .string(let s), .unsafe(let s): out.append((s, [], dep.location, PyDict()))
             case .dict(let d):
                 guard let name = (d["role"] ?? d["name"])?.pythonString else {
                     throw Diagnostic.error("a role dependency needs `role:`", at: dep.location, kind: .parse)
                 }
-                out.append((name, TagList.parse(d["tags"] ?? .none), dep.location))
+                var params = PyDict()
+                for (k, v) in d.items where !TaskKeywords.roleEntry.contains(k.pythonString) || k.pythonString == "vars" {
+                    if k.pythonString == "vars", case .dict(let vars) = v { params.merge(vars) } else { params[k] = v }
+                }
+                out.append((name, TagList.parse(d["tags"] ?? .none), dep.location, params))
             default:
                 throw Diagnostic.error("a role dependency must be a name or a mapping", at: dep.location, kind: .parse)
             }

@@ -11,6 +11,8 @@ struct TaskContext {
     var roleName: String?
     var roleDirectory: String?
     var roleIndex: Int?
+    /// `vars:` of enclosing `import_tasks`: task vars of every imported task (its own win).
+    var importVars = PyDict()
     /// The playbook's directory, where roles are looked up.
     var playDirectory: String
     var isHandler = false
@@ -47,11 +49,17 @@ extension PlaybookLoader {
             }
             var inner = context
             inner.tags = context.tags + ownTags
+            var keywords = dict
+            if !context.importVars.isEmpty {
+                var vars = context.importVars
+                if case .dict(let own)? = dict["vars"] { vars.merge(own) }
+                keywords["vars"] = .dict(vars)
+            }
             let block = Block(name: dict["name"]?.pythonString, roleIndex: context.roleIndex,
                               block: try taskList(entry.child("block"), inner),
                               rescue: try taskList(entry.child("rescue"), inner),
                               always: try taskList(entry.child("always"), inner),
-                              keywords: dict, tags: inner.tags, location: entry.location)
+                              keywords: keywords, tags: inner.tags, location: entry.location)
             return [.block(block)]
         }
         let task = try makeTask(entry, dict, context, ownTags: ownTags)
@@ -104,6 +112,11 @@ extension PlaybookLoader {
         }
         var keywords = dict
         keywords[.string(action)] = nil
+        if !context.importVars.isEmpty {
+            var vars = context.importVars
+            if case .dict(let own)? = dict["vars"] { vars.merge(own) }
+            keywords["vars"] = .dict(vars)
+        }
         let name: String? = dict["name"].flatMap { $0.isNone ? nil : $0.pythonString }
         var task = Task(name: name, action: action, args: args, keywords: keywords,
                         tags: context.tags + ownTags, roleName: context.roleName, roleIndex: context.roleIndex,

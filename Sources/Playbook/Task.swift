@@ -110,4 +110,7 @@ public struct RoleInfo: Sendable {
     public var vars: PyDict
     /// `vars:` and parameters given on the role entry (`- role: x` with `port: 80`).
     public var params: PyDict
+    /// Whether the role's defaults and vars are visible to the rest of the play (roles:
+    /// entries and import_role; include_role only with `public: true`).
+    public var isPublic = true
 }

@@ -151,7 +151,8 @@ public struct PlaybookCommand: ParsableCommand {
             for w in loader.warnings { stderr.write(renderer.render(w) + "\n") }
             let cwd = FileManager.default.currentDirectoryPath
             let playbookDirectory = ((playbooks.first ?? ".") as NSString).deletingLastPathComponent
-            let inventory = try InventoryLoader.load(sources: inventorySources(), playbookDirectory: playbookDirectory.isEmpty ? "." : playbookDirectory)
+            let inventory = try InventoryLoader.load(sources: inventorySources(), playbookDirectory: playbookDirectory.isEmpty ? "." : playbookDirectory,
+                                                     settings: InventorySettings.fromEnvironment(ProcessInfo.processInfo.environment))
             for w in inventory.warnings { stderr.write(renderer.render(w) + "\n") }
             let limitTerms = try Inventory.limitTerms(limit, workingDirectory: cwd)
             for w in try inventory.checkLimit(limitTerms) { stderr.write(renderer.render(w) + "\n") }
@@ -188,6 +189,7 @@ public struct PlaybookCommand: ParsableCommand {
             options.runTags = tags
             options.skipTags = skipTags
             options.startAtTask = startAtTask
+            options.mergeHashes = ProcessInfo.processInfo.environment["ANSIBLE_HASH_BEHAVIOUR"]?.lowercased() == "merge"
             let callbackName = ProcessInfo.processInfo.environment["ANSIBLE_STDOUT_CALLBACK"] ?? "default"
             let callback: any Callback
             if ["json", "ansible.posix.json"].contains(callbackName) {
