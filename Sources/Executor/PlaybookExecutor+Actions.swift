@@ -153,7 +153,7 @@ extension PlaybookExecutor {
                     v["msg"] = .string("end_host conditional evaluated to false, continuing execution for \(host)")
                     v["skip_reason"] = .string("end_host conditional evaluated to False, continuing execution for \(host)")
                     v["skipped"] = true
-                    callback.taskResult(host: host, result: TaskResult(v), taskName: task.displayName)
+                    callback.taskResult(host: host, result: TaskResult(v), taskName: task.displayName, location: task.location, ignored: false)
                 }
             case "clear_facts":
                 // Empties the fact cache (ansible_facts); set_fact values stay, as in ansible-core.

@@ -24,7 +24,7 @@ extension PlaybookExecutor {
         let runHosts = runOnce ? Array(targets.filter { isActive($0) || isHandler }.prefix(1)) : targets
         for host in runHosts where isActive(host) || isHandler {
             let outcome = runOnHost(task, host: host, blockVars: blockVars)
-            record(outcome.result, task: task, host: host)
+            record(outcome.result, task: task, host: host, blockVars: blockVars)
             if runOnce {
                 // run_once: the one result (its register and facts) holds for every host.
                 for other in targets where other != host && isActive(other) {
@@ -100,6 +100,30 @@ extension PlaybookExecutor {
         return value.flatMap { ModuleContext.boolean($0) } ?? false
     }
 
+    static let censoredMessage = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
+
+    /// `no_log: true`: what callbacks see of a result. Only the bookkeeping keys stay (as
+    /// ansible-core's PRESERVE set, plus the status flags); loop items are censored one by one.
+    /// The registered variable keeps the real values.
+    static func censored(_ values: PyDict) -> PyDict {
+        var out = PyDict()
+        for key in ["_ansible_no_log", "attempts", "changed", "deprecations", "exception", "retries", "warnings",
+                    "failed", "skipped", "unreachable"] {
+            if let v = values[.string(key)] { out[.string(key)] = v }
+        }
+        out["censored"] = .string(censoredMessage)
+        if let items = values["results"]?.listValue {
+            out["results"] = .list(items.map { item in item.dictValue.map { .dict(censored($0)) } ?? item })
+        }
+        return out
+    }
+
+    func noLog(_ task: Task, host: String) -> Bool {
+        guard let raw = task.keywords["no_log"] ?? play.keywords["no_log"] else { return false }
+        let value = (try? engine.template(raw, vars: scope(for: host, task: task, extra: PyDict()), origin: task.location)) ?? raw
+        return ModuleContext.boolean(value) ?? value.isTruthy
+    }
+
     func ignoreErrors(_ task: Task, host: String, blockVars: PyDict) -> Bool {
         guard let v = task.keywords["ignore_errors"] else { return false }
         let templated = (try? engine.template(v, vars: scope(for: host, task: task, extra: blockVars), origin: task.location)) ?? v
@@ -112,10 +136,12 @@ extension PlaybookExecutor {
     }
 
     /// Records a result on the callback and into `register`.
-    func record(_ result: TaskResult, task: Task, host: String) {
+    func record(_ result: TaskResult, task: Task, host: String, blockVars: PyDict = PyDict()) {
         var shown = result
+        if noLog(task, host: host) { shown.values = Self.censored(result.values) }
         shown.values["action"] = .string(task.action)
-        callback.taskResult(host: host, result: shown, taskName: task.displayName)
+        let ignored = result.isFailed && ignoreErrors(task, host: host, blockVars: blockVars)
+        callback.taskResult(host: host, result: shown, taskName: task.displayName, location: task.location, ignored: ignored)
         if let name = task.keywords["register"]?.pythonString {
             var registered = result.values
             if registered["failed"] == nil { registered["failed"] = false }

@@ -6,7 +6,8 @@ public protocol Callback: AnyObject, Sendable {
     func playStart(name: String, location: SourceLocation)
     func noHostsMatched()
     func taskStart(name: String, location: SourceLocation, isHandler: Bool)
-    func taskResult(host: String, result: TaskResult, taskName: String)
+    /// A host's result. `ignored` is true when `ignore_errors` turned a failure into `...ignoring`.
+    func taskResult(host: String, result: TaskResult, taskName: String, location: SourceLocation, ignored: Bool)
     func warning(_ diagnostic: Diagnostic)
     func error(_ diagnostic: Diagnostic)
     func recap(_ stats: [(host: String, stats: HostRecap)])

@@ -29,22 +29,37 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         banner(isHandler ? "RUNNING HANDLER [\(name)]" : "TASK [\(name)]")
     }
 
-    public func taskResult(host: String, result: TaskResult, taskName: String) {
+    /// Actions run by the controller are reported as "Action failed", modules as "Module failed".
+    static let controllerActions: Set<String> = ["debug", "fail", "assert", "set_fact", "include_vars", "include_tasks",
+                                                 "include_role", "add_host", "group_by", "set_stats", "pause", "meta"]
+
+    public func taskResult(host: String, result: TaskResult, taskName: String, location: SourceLocation, ignored: Bool) {
         var shown = result.values
         let action = shown["action"]?.pythonString ?? ""
+        let short = action.split(separator: ".").last.map(String.init) ?? action
         for k in shown.keys where k.pythonString.hasPrefix("_ansible") || ["invocation", "action"].contains(k.pythonString) { shown[k] = nil }
-        let debug = ["debug", "ansible.builtin.debug", "ansible.legacy.debug"].contains(action)
-        let verbose = verbosity > 0 || result.values["_ansible_verbose_always"] != nil
+        let debug = short == "debug"
+        if let items = shown["results"]?.listValue, !items.isEmpty {
+            for item in items { itemLine(host: host, item.dictValue ?? PyDict(), debug: debug) }
+            switch result.status {
+            case .failed:
+                shown["results"] = nil
+                failure(host: host, shown, short: short, location: location, ignored: ignored)
+            case .skipped: write("skipping: [\(host)]\n")
+            default: break
+            }
+            return
+        }
         switch result.status {
         case .failed:
-            write("fatal: [\(host)]: FAILED! => \(JSONText.encode(.dict(shown)))\n")
+            failure(host: host, shown, short: short, location: location, ignored: ignored)
         case .unreachable:
-            write("fatal: [\(host)]: UNREACHABLE! => \(JSONText.encode(.dict(shown)))\n")
+            write("fatal: [\(host)]: UNREACHABLE! => \(JSONText.encode(.dict(sorted(shown))))\n")
         case .skipped:
             write("skipping: [\(host)]\n")
         case .changed, .ok:
             let word = result.status == .changed ? "changed" : "ok"
-            if verbose || debug {
+            if verbosity > 0 || debug || result.values["_ansible_verbose_always"] != nil {
                 var body = shown
                 if debug { body["changed"] = nil }
                 write("\(word): [\(host)] => \(JSONText.encode(.dict(sorted(body)), indent: 4))\n")
@@ -52,6 +67,65 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
                 write("\(word): [\(host)]\n")
             }
         }
+    }
+
+    /// One loop item: `ok: [h] => (item=a)`, with the debug output or failure after it.
+    func itemLine(host: String, _ item: PyDict, debug: Bool) {
+        let label = (item["_ansible_item_label"] ?? item[item["ansible_loop_var"].map { .string($0.pythonString) } ?? "item"])
+            .map(\.pythonString) ?? ""
+        let shownLabel = item["censored"] != nil ? "(censored due to no_log)" : label
+        var body = item
+        for k in body.keys where k.pythonString.hasPrefix("_ansible") || k.pythonString.hasPrefix("ansible_loop")
+            || k.pythonString.hasPrefix("ansible_index") || k.pythonString == "item" { body[k] = nil }
+        let status = TaskResult(item).status
+        switch status {
+        case .skipped: write("skipping: [\(host)] => (item=\(shownLabel)) \n")
+        case .failed: write("failed: [\(host)] (item=\(shownLabel)) => \(JSONText.encode(.dict(sorted(body))))\n")
+        case .unreachable: write("fatal: [\(host)]: UNREACHABLE! => (item=\(shownLabel)) => \(JSONText.encode(.dict(sorted(body))))\n")
+        case .ok, .changed:
+            let word = status == .changed ? "changed" : "ok"
+            if (debug || verbosity > 0) && item["censored"] == nil {
+                body["changed"] = debug ? nil : body["changed"]
+                write("\(word): [\(host)] => (item=\(shownLabel)) => \(JSONText.encode(.dict(sorted(body)), indent: 4))\n")
+            } else {
+                write("\(word): [\(host)] => (item=\(shownLabel))\n")
+            }
+        }
+    }
+
+    /// ansible-core 2.21's failure report: the error with the task's origin and source lines,
+    /// then the result without its `failed` flag, then `...ignoring` when ignored.
+    func failure(host: String, _ values: PyDict, short: String, location: SourceLocation, ignored: Bool) {
+        var body = values
+        body["failed"] = nil
+        let kind = Self.controllerActions.contains(short) ? "Action" : "Module"
+        // With no_log the message stays hidden too (ansible-core 2.21 still prints it here).
+        let message = values["censored"] != nil ? "(censored due to no_log)" : values["msg"]?.pythonString ?? "Task failed."
+        var text = "[ERROR]: Task failed: \(kind) failed: \(message)\n"
+        if location.line > 0 {
+            var absolute = location
+            absolute.file = URL(fileURLWithPath: location.file).standardizedFileURL.path
+            text += "Origin: \(absolute)\n\n" + Self.excerpt(location) + "\n"
+        }
+        write(text)
+        write("fatal: [\(host)]: FAILED! => \(JSONText.encode(.dict(sorted(body))))\n")
+        if ignored { write("...ignoring\n") }
+    }
+
+    /// Up to three source lines ending at the location's line, numbered, and a caret line.
+    static func excerpt(_ loc: SourceLocation) -> String {
+        guard let text = try? String(contentsOfFile: loc.file, encoding: .utf8) else { return "" }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard loc.line >= 1, loc.line <= lines.count else { return "" }
+        let first = max(1, loc.line - 2)
+        let width = String(loc.line).count
+        var out = ""
+        for n in first...loc.line {
+            let number = String(n)
+            out += String(repeating: " ", count: width - number.count) + number + " " + lines[n - 1] + "\n"
+        }
+        out += String(repeating: " ", count: width + 1 + max(0, loc.column - 1)) + "^ column \(loc.column)\n"
+        return out
     }
 
     func sorted(_ d: PyDict) -> PyDict {
