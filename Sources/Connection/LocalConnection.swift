@@ -53,6 +53,20 @@ public struct LocalConnection: Connection {
     }
 }
 
+extension LocalConnection {
+    /// `become` on the controller: the same sudo/su wrapping as over ssh, through the bootstrap
+    /// run by a local `/bin/sh`.
+    public func run(script: String, input: Data?, environment: [String: String], become: Become?) throws(ConnectionError) -> CommandOutcome {
+        guard let become else { return try run(script: script, input: input, environment: environment) }
+        let wrapped = become.wrap(script: script, input: input, environment: environment)
+        let output = try ChildProcess.run("/bin/sh", ["-c", ShellBootstrap.program],
+                                          stdin: ShellBootstrap.stream(script: wrapped.script, input: wrapped.input, environment: [:]))
+        let outcome = CommandOutcome(rc: output.status, stdout: String(decoding: output.stdout, as: UTF8.self),
+                                     stderr: String(decoding: output.stderr, as: UTF8.self))
+        return try become.unwrap(outcome, marker: wrapped.marker, host: "localhost")
+    }
+}
+
 final class DataBox: @unchecked Sendable {
     var data = Data()
 }

@@ -31,6 +31,8 @@ extension PlaybookExecutor {
     /// clears the failure and counts as `rescued`; `always` runs for every host that entered.
     func runBlock(_ block: Block, on entering: [String], blockVars: PyDict) -> Set<String> {
         guard anyTaskSelected(block) else { return [] }
+        blockKeywords.append(block.keywords)
+        defer { blockKeywords.removeLast() }
         var vars = blockVars
         if let own = block.keywords["vars"]?.dictValue { vars.merge(own) }
         let selected = entering.filter { host in

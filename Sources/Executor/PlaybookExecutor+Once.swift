@@ -128,7 +128,7 @@ extension PlaybookExecutor {
         guard let module = ModuleRegistry.module(named: task.action) else {
             return HostOutcome(result: .failed("The module \(task.action) is not implemented in this version of runner yet."), included: nil)
         }
-        let context = ModuleContext(args: args, host: host, vars: scope, engine: engine, connection: connection(for: host, scope: scope),
+        let context = ModuleContext(args: args, host: host, vars: scope, engine: engine, connection: connection(for: host, task: task, scope: scope),
                                     checkMode: options.checkMode, diffMode: options.diffMode, verbosity: options.verbosity,
                                     environment: environment(task, scope: scope), origin: task.location,
                                     searchPaths: searchPaths(for: task))
@@ -144,14 +144,6 @@ extension PlaybookExecutor {
         if !taskDir.isEmpty, !paths.contains(taskDir), task.roleIndex == nil { paths.append(taskDir) }
         if !paths.contains(play.directory) { paths.append(play.directory) }
         return paths.map { $0.hasPrefix("/") ? $0 : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent($0) }
-    }
-
-    /// `local` for `ansible_connection=local` and the implicit localhost; anything else is
-    /// refused as unreachable until the ssh transport exists (never silently run locally).
-    func connection(for host: String, scope: VariableScope) -> any Connection {
-        let kind = scope.value(named: "ansible_connection")?.pythonString ?? (inventory.host(named: host)?.implicit == true ? "local" : "ssh")
-        if kind == "local" { return LocalConnection() }
-        return UnsupportedConnection(kind: kind)
     }
 
     func environment(_ task: Task, scope: VariableScope) -> [String: String] {

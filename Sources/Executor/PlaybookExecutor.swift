@@ -34,6 +34,11 @@ public final class PlaybookExecutor: @unchecked Sendable {
     var abortPlaybook = false
     /// `--start-at-task`: tasks are skipped until one of this name is met.
     var startAtTask: String?
+    /// One connection per host for the run, with the settings it was made from.
+    var connections: [String: (key: String, connection: any Connection)] = [:]
+    /// Keywords of the blocks the running task sits in, innermost last (`become` on a block
+    /// applies to its tasks).
+    var blockKeywords: [PyDict] = []
 
     public init(inventory: Inventory, options: RunOptions, callback: any Callback, loader: PlaybookLoader) {
         self.inventory = inventory
@@ -54,6 +59,7 @@ public final class PlaybookExecutor: @unchecked Sendable {
         var stats: [(host: String, stats: HostRecap)] = []
         for name in hostOrder { stats.append((name, hosts[name]!.stats)) }
         callback.recap(stats)
+        closeConnections()
         if hostOrder.contains(where: { hosts[$0]!.stats.unreachable > 0 }) { return 4 }
         if hostOrder.contains(where: { hosts[$0]!.stats.failures > 0 }) { return 2 }
         return 0

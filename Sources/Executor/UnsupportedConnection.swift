@@ -6,6 +6,6 @@ struct UnsupportedConnection: Connection {
     let kind: String
 
     func run(script: String, input: Data?, environment: [String: String]) throws(ConnectionError) -> CommandOutcome {
-        throw ConnectionError("the '\(kind)' connection is not implemented in this version of runner yet (only ansible_connection=local is)")
+        throw ConnectionError("the '\(kind)' connection is not implemented in this version of runner yet (local and ssh are)")
     }
 }

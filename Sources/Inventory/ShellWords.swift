@@ -1,10 +1,10 @@
 /// Python's `shlex.split(line, comments=True)` in POSIX mode, as the INI plugin splits host lines.
-enum ShellWords {
-    struct Failure: Error { var message: String }
+public enum ShellWords {
+    public struct Failure: Error { public var message: String }
 
     /// Splits like shlex: quotes group, a backslash escapes (inside double quotes only `"` and
     /// `\`), and `#` outside quotes ends the line even in the middle of a word.
-    static func split(_ line: String) throws(Failure) -> [String] {
+    public static func split(_ line: String) throws(Failure) -> [String] {
         var out: [String] = []
         var token = ""
         var quoted = false

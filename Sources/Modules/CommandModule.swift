@@ -78,10 +78,7 @@ struct CommandModule: Module {
         do {
             outcome = try context.connection.run(script: script, input: input, environment: context.environment)
         } catch {
-            var v = PyDict()
-            v["unreachable"] = true
-            v["msg"] = .string(error.message)
-            return TaskResult(v)
+            return TaskResult(connectionError: error)
         }
         if outcome.stdout.hasPrefix("__RUNNER_SKIP__") {
             // `creates` is checked first; a skip by `removes` means its path does not exist.

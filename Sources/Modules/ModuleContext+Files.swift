@@ -3,16 +3,13 @@ import Core
 import Foundation
 
 extension ModuleContext {
-    /// Runs sh on the host; a connection error ends the module as `unreachable`.
+    /// Runs sh on the host; a connection error ends the module as `unreachable` (or failed, when
+    /// privilege escalation failed).
     func remote(_ script: String, input: Data? = nil) throws(ModuleFailure) -> CommandOutcome {
         do {
             return try connection.run(script: script, input: input, environment: environment)
         } catch {
-            var v = PyDict()
-            v["unreachable"] = true
-            v["changed"] = false
-            v["msg"] = .string(error.message)
-            throw ModuleFailure(TaskResult(v))
+            throw ModuleFailure(TaskResult(connectionError: error))
         }
     }
 

@@ -10,10 +10,7 @@ struct PingModule: Module {
             let outcome = try context.connection.run(script: "true", input: nil, environment: context.environment)
             if outcome.rc != 0 { return .failed("sh failed on the host: \(outcome.stderr)") }
         } catch {
-            var v = PyDict()
-            v["unreachable"] = true
-            v["msg"] = .string(error.message)
-            return TaskResult(v)
+            return TaskResult(connectionError: error)
         }
         var v = PyDict()
         v["ping"] = .string(data)

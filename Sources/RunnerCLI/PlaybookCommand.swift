@@ -190,6 +190,16 @@ public struct PlaybookCommand: ParsableCommand {
             options.skipTags = skipTags
             options.startAtTask = startAtTask
             options.mergeHashes = ProcessInfo.processInfo.environment["ANSIBLE_HASH_BEHAVIOUR"]?.lowercased() == "merge"
+            options.connection = connection
+            options.remoteUser = user
+            options.privateKeyFile = privateKey
+            options.timeout = timeout
+            options.sshCommonArgs = sshCommonArgs
+            options.sshExtraArgs = sshExtraArgs
+            options.become = become
+            options.becomeUser = becomeUser
+            options.becomeMethod = becomeMethod
+            options.environment = ProcessInfo.processInfo.environment
             let callbackName = ProcessInfo.processInfo.environment["ANSIBLE_STDOUT_CALLBACK"] ?? "default"
             let callback: any Callback
             if ["json", "ansible.posix.json"].contains(callbackName) {
