@@ -12,6 +12,7 @@ import Testing
     static let knownDivergences: [String: String] = [
         "gv-files-basic:yaml": "PyYAML writes &id001/*id001 for a list object shared by two hosts; runner's values have no object identity",
         "ini-children-nested:api": "get_hosts() order below the first child level follows CPython's set order of Group objects (memory addresses); runner uses creation order",
+        "bad-yaml-binary-value": "ansible-inventory 2.21 crashes (exit 250) serializing a !!binary value for --list; runner lists it",
         "bad-ini-invalid-utf8:api": "Python keeps an undecodable byte as a lone surrogate (caf\\udce9); Swift strings cannot hold one, runner keeps the printed '?'",
     ]
 
