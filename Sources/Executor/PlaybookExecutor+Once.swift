@@ -1,6 +1,7 @@
 import Connection
 import Core
 import Foundation
+import Inventory
 import Jinja
 import Modules
 import Playbook
@@ -128,11 +129,16 @@ extension PlaybookExecutor {
         guard let module = ModuleRegistry.module(named: task.action) else {
             return HostOutcome(result: .failed("The module \(task.action) is not implemented in this version of runner yet."), included: nil)
         }
-        let context = ModuleContext(args: args, host: host, vars: scope, engine: engine, connection: connection(for: host, task: task, scope: scope),
+        let context = ModuleContext(args: args, host: host, vars: scope, engine: engine, connection: delegatedConnection(host: host, task: task, scope: scope),
                                     checkMode: options.checkMode, diffMode: options.diffMode, verbosity: options.verbosity,
                                     environment: environment(task, scope: scope), origin: task.location,
                                     searchPaths: searchPaths(for: task))
-        return HostOutcome(result: module.run(context), included: nil)
+        var result = module.run(context)
+        if let target = delegateTarget(host: host, task: task, scope: scope) {
+            result.values["_ansible_delegated_vars"] = .dict(PyDict([("ansible_delegated_host", .string(target)),
+                                                                     ("ansible_host", .string(target))]))
+        }
+        return HostOutcome(result: result, included: nil)
     }
 
     /// Where a module looks for a relative `src` on the controller, most specific first: the
@@ -144,6 +150,32 @@ extension PlaybookExecutor {
         if !taskDir.isEmpty, !paths.contains(taskDir), task.roleIndex == nil { paths.append(taskDir) }
         if !paths.contains(play.directory) { paths.append(play.directory) }
         return paths.map { $0.hasPrefix("/") ? $0 : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent($0) }
+    }
+
+    /// The connection for the host a task runs on: its own, or with `delegate_to` (and
+    /// `local_action`, which delegates to localhost) the delegated host's, set up from that
+    /// host's variables. The result is still reported for the original host, as in ansible.
+    func delegatedConnection(host: String, task: Task, scope: VariableScope) -> any Connection {
+        guard let target = delegateTarget(host: host, task: task, scope: scope) else {
+            return connection(for: host, task: task, scope: scope)
+        }
+        if inventory.host(named: target) == nil && Inventory.localhostNames.contains(target) {
+            return LocalConnection()
+        }
+        if hosts[target] == nil { hosts[target] = HostState() }
+        let targetScope = self.scope(for: target, task: task, extra: PyDict())
+        return connection(for: target, task: task, scope: targetScope)
+    }
+
+    /// The host named by `delegate_to` (templated) or `localhost` for `local_action`; nil when
+    /// the task runs on its own host.
+    func delegateTarget(host: String, task: Task, scope: VariableScope) -> String? {
+        var target: String? = task.keywords["local_action"] != nil ? "localhost" : nil
+        if let raw = task.keywords["delegate_to"], let value = try? engine.template(raw, vars: scope, origin: task.location) {
+            target = value.pythonString
+        }
+        guard let target, target != host else { return nil }
+        return target
     }
 
     func environment(_ task: Task, scope: VariableScope) -> [String: String] {

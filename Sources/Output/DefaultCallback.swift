@@ -35,6 +35,9 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
 
     public func taskResult(host: String, result: TaskResult, taskName: String, location: SourceLocation, ignored: Bool) {
         var shown = result.values
+        // A delegated task shows where it ran: `[web1 -> localhost]`.
+        let host = result.values["_ansible_delegated_vars"]?.dictValue?["ansible_delegated_host"]
+            .map { "\(host) -> \($0.pythonString)" } ?? host
         let action = shown["action"]?.pythonString ?? ""
         let short = action.split(separator: ".").last.map(String.init) ?? action
         for k in shown.keys where k.pythonString.hasPrefix("_ansible") || ["invocation", "action"].contains(k.pythonString) { shown[k] = nil }
