@@ -77,12 +77,13 @@ extension PlaybookExecutor {
         let roleDirectory = task.roleIndex.flatMap { $0 < playRoles.count ? playRoles[$0].directory : nil }
         let applyTags = task.inheritedTags + TagListValue.tags(args["apply"]?.dictValue?["tags"])
         do {
-            let items = try loader.includeTasks(target, from: task, playDirectory: play.directory, roleDirectory: roleDirectory,
+            let (file, items) = try loader.includeTasks(target, from: task, playDirectory: play.directory, roleDirectory: roleDirectory,
                                                 inheritedTags: applyTags)
             var v = PyDict()
             v["changed"] = false
             v["include"] = .string(target)
-            return HostOutcome(result: TaskResult(v), included: [IncludedBatch(target: target, items: items, vars: PyDict())])
+            return HostOutcome(result: TaskResult(v), included: [IncludedBatch(target: target, items: items, vars: PyDict(),
+                                                                                        shown: URL(fileURLWithPath: file).standardizedFileURL.path)])
         } catch {
             return HostOutcome(result: .failed(error.message), included: nil)
         }
@@ -104,7 +105,8 @@ extension PlaybookExecutor {
             v["changed"] = false
             v["include_args"] = .dict(args)
             return HostOutcome(result: TaskResult(v), included: [IncludedBatch(target: "role:" + name,
-                                                                               items: items.map { Self.shiftRoles($0, by: offset) }, vars: PyDict())])
+                                                                               items: items.map { Self.shiftRoles($0, by: offset) }, vars: PyDict(),
+                                                                               shown: name)])
         } catch {
             return HostOutcome(result: .failed(error.message), included: nil)
         }

@@ -66,6 +66,16 @@ extension PlaybookExecutor {
             }
             for batch in outcome.included ?? [] { includes.append((host, batch)) }
         }
+        // `included: FILE for h1, h2 => (item=x)`: one line per file and loop item, as ansible prints.
+        var announced: [(shown: String, item: String?, hosts: [String])] = []
+        for (host, batch) in includes {
+            if let i = announced.firstIndex(where: { $0.shown == batch.shown && $0.item == batch.itemLabel }) {
+                announced[i].hosts.append(host)
+            } else {
+                announced.append((batch.shown, batch.itemLabel, [host]))
+            }
+        }
+        for line in announced { callback.included(line.shown, hosts: line.hosts, item: line.item) }
         // Included tasks run after the include; hosts that included the same file with the same
         // parameters run them together, as ansible groups identical includes. The include's
         // `vars` (and its loop variables) are include params, above set_fact.
@@ -77,7 +87,7 @@ extension PlaybookExecutor {
             if let i = groups.firstIndex(where: { $0.key == key }) {
                 groups[i].hosts.append(host)
             } else {
-                groups.append((key, IncludedBatch(target: batch.target, items: batch.items, vars: params), [host]))
+                groups.append((key, IncludedBatch(target: batch.target, items: batch.items, vars: params, shown: batch.shown), [host]))
             }
         }
         for group in groups {
@@ -160,6 +170,10 @@ extension PlaybookExecutor {
         var target: String
         var items: [TaskItem]
         var vars: PyDict
+        /// What the `included:` line names: the included file's path, or the role's name.
+        var shown: String
+        /// The loop item's label, for `=> (item=...)`.
+        var itemLabel: String? = nil
     }
 
     /// `when`, loops, the module, `changed_when`/`failed_when`, `until` on one host.
@@ -212,6 +226,7 @@ extension PlaybookExecutor {
             results.append(.dict(r))
             for var batch in outcome.included ?? [] {
                 batch.vars.merge(loopVars)
+                batch.itemLabel = (r["_ansible_item_label"] ?? item).pythonString
                 included.append(batch)
             }
         }

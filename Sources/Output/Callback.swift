@@ -8,6 +8,9 @@ public protocol Callback: AnyObject, Sendable {
     func taskStart(name: String, location: SourceLocation, isHandler: Bool)
     /// A host's result. `ignored` is true when `ignore_errors` turned a failure into `...ignoring`.
     func taskResult(host: String, result: TaskResult, taskName: String, location: SourceLocation, ignored: Bool)
+    /// `include_tasks`/`include_role` done for these hosts: `file` is the included file's path
+    /// or the role's name; `item` the loop item's label.
+    func included(_ file: String, hosts: [String], item: String?)
     func warning(_ diagnostic: Diagnostic)
     func error(_ diagnostic: Diagnostic)
     func recap(_ stats: [(host: String, stats: HostRecap)])

@@ -42,6 +42,8 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         let short = action.split(separator: ".").last.map(String.init) ?? action
         for k in shown.keys where k.pythonString.hasPrefix("_ansible") || ["invocation", "action"].contains(k.pythonString) { shown[k] = nil }
         let debug = short == "debug"
+        // A done include is announced by its `included:` line instead.
+        if short == "include_tasks" || short == "include_role", result.status == .ok || result.status == .changed { return }
         if let items = shown["results"]?.listValue, !items.isEmpty {
             for item in items { itemLine(host: host, item.dictValue ?? PyDict(), debug: debug) }
             switch result.status {
@@ -133,6 +135,10 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
 
     func sorted(_ d: PyDict) -> PyDict {
         PyDict(d.items.sorted { $0.key.pythonString < $1.key.pythonString }.map { ($0.key, $0.value) })
+    }
+
+    public func included(_ file: String, hosts: [String], item: String?) {
+        write("included: \(file) for \(hosts.joined(separator: ", "))" + (item.map { " => (item=\($0))" } ?? "") + "\n")
     }
 
     public func warning(_ diagnostic: Diagnostic) { writeError(DiagnosticRenderer().render(diagnostic) + "\n") }

@@ -52,6 +52,9 @@ public final class JSONCallback: Callback, @unchecked Sendable {
         currentHosts[.string(host)] = .dict(result.values)
     }
 
+    /// The json callback has no include event; the include's own result is in the document.
+    public func included(_ file: String, hosts: [String], item: String?) {}
+
     public func warning(_ diagnostic: Diagnostic) {
         writeError(DiagnosticRenderer().render(diagnostic) + "\n")
     }

@@ -8,7 +8,7 @@ extension PlaybookLoader {
     /// The tasks of a file named by `include_tasks`, relative to the including file's folder,
     /// the role's `tasks/` folder, or the playbook folder.
     public mutating func includeTasks(_ target: String, from task: Task, playDirectory: String, roleDirectory: String?,
-                                      inheritedTags: [String]) throws(Diagnostic) -> [TaskItem] {
+                                      inheritedTags: [String]) throws(Diagnostic) -> (file: String, items: [TaskItem]) {
         let including = (task.location.file as NSString).deletingLastPathComponent
         var candidates: [String] = []
         if target.hasPrefix("/") {
@@ -29,7 +29,7 @@ extension PlaybookLoader {
         let context = TaskContext(file: file, directory: (file as NSString).deletingLastPathComponent, tags: inheritedTags,
                                   roleName: task.roleName, roleDirectory: roleDirectory, roleIndex: task.roleIndex,
                                   playDirectory: playDirectory)
-        return try taskList(Located(value: loaded.value, node: loaded.root, file: file), context)
+        return (file, try taskList(Located(value: loaded.value, node: loaded.root, file: file), context))
     }
 
     /// The role named by `include_role` and its tasks (dependencies first).

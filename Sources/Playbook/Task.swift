@@ -37,7 +37,7 @@ public struct Task: Sendable {
     /// tasks too (`svc : ansible.builtin.include_tasks`).
     public var callbackName: String {
         let base = (name?.isEmpty == false) ? name! : action
-        if shortAction == "include_role", name?.isEmpty == false { return base }
+        if shortAction == "include_role" { return displayName }
         if let roleName { return "\(roleName) : \(base)" }
         return base
     }
