@@ -5,8 +5,10 @@ import Output
 struct HostState {
     /// `set_fact`, `register` and facts (ansible's host-level "nonpersistent" and fact caches).
     var facts = PyDict()
-    /// Facts in the fact cache (`set_fact` with `cacheable: true`): what `ansible_facts` holds
-    /// until `meta: clear_facts`.
+    /// The fact cache: facts from `setup`/`gather_facts` (and any module returning
+    /// `ansible_facts`) and `set_fact` with `cacheable: true`, keyed as returned
+    /// (`ansible_system`). `ansible_facts` shows it without the prefix; its names are also
+    /// variables just above inventory variables. Emptied by `meta: clear_facts`.
     var cachedFacts = PyDict()
     /// Variables from `include_vars`.
     var includedVars = PyDict()

@@ -134,6 +134,12 @@ extension PlaybookExecutor {
                                     environment: environment(task, scope: scope), origin: task.location,
                                     searchPaths: searchPaths(for: task))
         var result = module.run(context)
+        if short == "gather_facts", case .dict(var facts)? = result.values["ansible_facts"], !result.isFailed {
+            // The gather_facts action marks the facts as gathered and keeps its result quiet at -v.
+            facts["_ansible_facts_gathered"] = true
+            result.values["ansible_facts"] = .dict(facts)
+            result.values["_ansible_verbose_override"] = true
+        }
         if let target = delegateTarget(host: host, task: task, scope: scope) {
             result.values["_ansible_delegated_vars"] = .dict(PyDict([("ansible_delegated_host", .string(target)),
                                                                      ("ansible_host", .string(target))]))

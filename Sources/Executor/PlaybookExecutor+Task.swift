@@ -25,6 +25,7 @@ extension PlaybookExecutor {
         for host in runHosts where isActive(host) || isHandler {
             let outcome = runOnHost(task, host: host, blockVars: blockVars)
             record(outcome.result, task: task, host: host, blockVars: blockVars)
+            cacheFacts(outcome.result, action: task.action, host: host)
             if runOnce {
                 // run_once: the one result (its register and facts) holds for every host.
                 for other in targets where other != host && isActive(other) {

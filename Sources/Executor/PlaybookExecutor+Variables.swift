@@ -16,6 +16,8 @@ extension PlaybookExecutor {
         if let role { defaults.merge(role.defaults) }
         layers.append(defaults)
         layers.append(inventoryVars(host))
+        // Gathered facts sit above the host's inventory variables and below play vars.
+        layers.append(Self.injectableFacts(hosts[host]!.cachedFacts))
         // inventory_hostname and group_names sit with the host's own variables, so play, task
         // and extra vars can override them, as in ansible-core.
         layers.append(hostMagicVars(host))
@@ -56,7 +58,7 @@ extension PlaybookExecutor {
         m["inventory_hostname"] = .string(host)
         m["inventory_hostname_short"] = .string(String(host.split(separator: ".").first ?? Substring(host)))
         m["group_names"] = .list(inventory.groupNames(ofHost: host).filter { $0 != "all" }.sorted().map(Value.string))
-        m["ansible_facts"] = .dict(hosts[host]?.cachedFacts ?? PyDict())
+        m["ansible_facts"] = .dict(Self.namespacedFacts(hosts[host]?.cachedFacts ?? PyDict()))
         return m
     }
 
@@ -100,6 +102,7 @@ extension PlaybookExecutor {
             // extra vars; not the current play's vars.
             for h in inventory.hosts where !h.implicit || hosts[h.name] != nil {
                 var v = inventoryVars(h.name)
+                if let s = hosts[h.name] { v.merge(Self.injectableFacts(s.cachedFacts)) }
                 v.merge(hostMagicVars(h.name))
                 if let s = hosts[h.name] { v.merge(s.includedVars); v.merge(s.facts) }
                 v.merge(options.extraVars)

@@ -105,6 +105,7 @@ public final class PlaybookExecutor: @unchecked Sendable {
             callback.error(failure)
             return false
         }
+        gatherFactsForPlay()
         for section in play.sections {
             runItems(section.items, hosts: activeHosts())
             if section.name != "roles" { flushHandlers() }

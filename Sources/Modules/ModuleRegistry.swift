@@ -17,6 +17,8 @@ public enum ModuleRegistry {
         "replace": ReplaceModule(),
         "slurp": SlurpModule(),
         "tempfile": TempFileModule(),
+        "setup": SetupModule(),
+        "gather_facts": SetupModule(name: "gather_facts"),
     ]
 
     public static func module(named name: String) -> (any Module)? {

@@ -64,7 +64,8 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
             write("skipping: [\(host)]\n")
         case .changed, .ok:
             let word = result.status == .changed ? "changed" : "ok"
-            if verbosity > 0 || debug || result.values["_ansible_verbose_always"] != nil {
+            let verbose = verbosity > 0 && result.values["_ansible_verbose_override"] == nil
+            if verbose || debug || result.values["_ansible_verbose_always"] != nil {
                 var body = shown
                 if debug { body["changed"] = nil }
                 write("\(word): [\(host)] => \(JSONText.encode(.dict(sorted(body)), indent: 4))\n")

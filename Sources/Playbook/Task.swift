@@ -20,6 +20,18 @@ public struct Task: Sendable {
     public var roleIndex: Int?
     public var location: SourceLocation
 
+    public init(name: String?, action: String, args: Value, keywords: PyDict, tags: [String], roleName: String? = nil,
+                roleIndex: Int? = nil, location: SourceLocation) {
+        self.name = name
+        self.action = action
+        self.args = args
+        self.keywords = keywords
+        self.tags = tags
+        self.roleName = roleName
+        self.roleIndex = roleIndex
+        self.location = location
+    }
+
     /// The name as ansible-playbook lists it: `role : name`, or the action when unnamed.
     public var displayName: String {
         if shortAction == "include_role" {

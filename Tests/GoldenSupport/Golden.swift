@@ -14,6 +14,12 @@ public enum Golden {
         try GoldenJSON.parse(Data(contentsOf: url))
     }
 
+    /// A JSON document (such as a `json` callback's output) with Swift's own Bool, Int and
+    /// Double, so a test can tell `true` from `1`.
+    public static func json(data: Data) throws -> Any {
+        try GoldenJSON.parse(data)
+    }
+
     /// Differences between an encoded golden value and a runner value; empty when they agree.
     public static func diff(_ expected: Any, _ actual: Value, path: String = "$") -> [String] {
         guard let enc = expected as? [Any], let kind = enc.first as? String else {

@@ -24,12 +24,8 @@ struct ConformanceTests {
         ((try? FileManager.default.contentsOfDirectory(atPath: precedence.path)) ?? []).sorted()
     }
 
-    /// Precedence cases that need gathered facts (the `setup` module, issue 7).
-    static let precedencePending: [String: String] = [
-        "prec_facts_vs_play_vars": "needs fact gathering (setup), not implemented yet",
-        "prec_host_vars_vs_facts": "needs fact gathering (setup), not implemented yet",
-        "prec_set_fact_clear_facts": "needs fact gathering (setup), not implemented yet",
-    ]
+    /// Precedence cases that do not pass yet, with the reason.
+    static let precedencePending: [String: String] = [:]
 
     @Test("a precedence case gives ansible-playbook's results", arguments: precedenceCases)
     func precedence(_ name: String) throws {
