@@ -3,7 +3,9 @@
 
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
-runner := justfile_directory() / ".build/release/runner"
+# release by default; RUNNER_BUILD=debug reuses the test build (CI does).
+configuration := env_var_or_default("RUNNER_BUILD", "release")
+runner := justfile_directory() / ".build" / configuration / "runner"
 inventory := "inventory/hosts"
 
 # Lists the recipes
@@ -12,7 +14,7 @@ default:
 
 # Builds runner (release) when its sources changed
 build:
-    @swift build -c release --product runner --quiet
+    @swift build -c {{ configuration }} --product runner --quiet
 
 # Runs the playbook with the given arguments
 run *args: build
@@ -57,4 +59,4 @@ demo-down:
 test:
     swift build --build-tests
     swift test --disable-xctest
-    Tests/e2e/register-user.sh
+    RUNNER_BUILD=debug Tests/e2e/register-user.sh

@@ -40,7 +40,9 @@ extension PlaybookExecutor {
                 outcome.result.values["failed"] = true
                 break
             }
-            if delay > 0 { Thread.sleep(forTimeInterval: min(delay, 60)) }
+            if delay > 0 {
+                if wasConcurrent { executionLock.releasedSleep(min(delay, 60)) } else { Thread.sleep(forTimeInterval: min(delay, 60)) }
+            }
         }
         return outcome
     }
@@ -129,7 +131,9 @@ extension PlaybookExecutor {
         guard let module = ModuleRegistry.module(named: task.action) else {
             return HostOutcome(result: .failed("The module \(task.action) is not implemented in this version of runner yet."), included: nil)
         }
-        let context = ModuleContext(args: args, host: host, vars: scope, engine: engine, connection: delegatedConnection(host: host, task: task, scope: scope),
+        var connection = delegatedConnection(host: host, task: task, scope: scope)
+        if wasConcurrent { connection = ReleasingConnection(base: connection, lock: executionLock) }
+        let context = ModuleContext(args: args, host: host, vars: scope, engine: engine, connection: connection,
                                     checkMode: options.checkMode, diffMode: options.diffMode, verbosity: options.verbosity,
                                     environment: environment(task, scope: scope), origin: task.location,
                                     searchPaths: searchPaths(for: task))

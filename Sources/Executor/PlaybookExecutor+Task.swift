@@ -22,8 +22,11 @@ extension PlaybookExecutor {
         var includes: [(host: String, batch: IncludedBatch)] = []
         let runOnce = task.keywords["run_once"].flatMap { ModuleContext.boolean($0) } ?? false
         let runHosts = runOnce ? Array(targets.filter { isActive($0) || isHandler }.prefix(1)) : targets
-        for host in runHosts where isActive(host) || isHandler {
-            let outcome = runOnHost(task, host: host, blockVars: blockVars)
+        let active = runHosts.filter { isActive($0) || isHandler }
+        let outcomes = concurrently(active, limit: concurrency(task, hosts: active)) { host in
+            runOnHost(task, host: host, blockVars: blockVars)
+        }
+        for (host, outcome) in zip(active, outcomes) {
             record(outcome.result, task: task, host: host, blockVars: blockVars)
             cacheFacts(outcome.result, action: task.action, host: host)
             if runOnce {
@@ -99,6 +102,17 @@ extension PlaybookExecutor {
             failed.formUnion(runItems(group.batch.items, hosts: group.hosts.filter { isActive($0) }, blockVars: inner))
         }
         return failed
+    }
+
+    /// How many hosts run the task at once: `forks`, lowered by the task's `throttle`.
+    func concurrency(_ task: Task, hosts: [String]) -> Int {
+        var limit = options.forks
+        if let raw = task.keywords["throttle"], let host = hosts.first,
+           let value = try? engine.template(raw, vars: scope(for: host, task: task, extra: PyDict()), origin: task.location),
+           let throttle = Int(value.pythonString), throttle > 0 {
+            limit = min(limit, throttle)
+        }
+        return limit
     }
 
     func includeParams(_ task: Task, host: String, blockVars: PyDict) -> PyDict {

@@ -9,8 +9,8 @@ import Playbook
 
 /// Runs plays on hosts with the linear strategy: each task on every host of the play (in
 /// inventory order) before the next task, failed hosts leaving the play, handlers flushed
-/// after each section, and a recap at the end. Hosts run one after another for now; forks
-/// are accepted but not yet used for concurrency.
+/// after each section, and a recap at the end. A task runs on up to `forks` hosts at once
+/// (see HostConcurrency.swift); results are reported in inventory order.
 public final class PlaybookExecutor: @unchecked Sendable {
     let inventory: Inventory
     let options: RunOptions
@@ -39,6 +39,10 @@ public final class PlaybookExecutor: @unchecked Sendable {
     /// Keywords of the blocks the running task sits in, innermost last (`become` on a block
     /// applies to its tasks).
     var blockKeywords: [PyDict] = []
+    /// Held by whichever thread touches executor state; see HostConcurrency.swift.
+    let executionLock = ExecutionLock()
+    /// True while a task runs on several hosts at once: connections then release the lock.
+    var wasConcurrent = false
 
     public init(inventory: Inventory, options: RunOptions, callback: any Callback, loader: PlaybookLoader) {
         self.inventory = inventory
@@ -50,6 +54,8 @@ public final class PlaybookExecutor: @unchecked Sendable {
 
     /// Runs every play and returns ansible-playbook's exit code.
     public func run(_ plays: [Play]) -> Int32 {
+        executionLock.lock_()
+        defer { executionLock.unlock() }
         for play in plays {
             if !runPlay(play) || abortPlaybook { break }
         }
