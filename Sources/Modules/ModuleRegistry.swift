@@ -19,6 +19,12 @@ public enum ModuleRegistry {
         "tempfile": TempFileModule(),
         "setup": SetupModule(),
         "gather_facts": SetupModule(name: "gather_facts"),
+        "group": GroupModule(),
+        "user": UserModule(),
+        "wait_for": WaitForModule(),
+        "service": ServiceModule(),
+        "systemd_service": SystemdServiceModule(),
+        "systemd": SystemdServiceModule(),
     ]
 
     public static func module(named name: String) -> (any Module)? {

@@ -122,7 +122,7 @@ grep -q 'The `admin` variable needs to be provided to this playbook, via --extra
 pass "admin=maybe fails with the role's message, exit 2, nobody registered"
 
 # --- secrets ---------------------------------------------------------------------------------
-if grep -l -e secret -e pw2 -e new-pw3 "$log"/*.out; then fail "a password appears in the output"; fi
+if grep -l -w -e secret -e pw2 -e new-pw3 "$log"/*.out; then fail "a password appears in the output"; fi
 pass "no password appears in any output"
 
 echo "e2e: $checks checks passed"

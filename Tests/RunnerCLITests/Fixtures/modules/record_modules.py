@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Record what the real ansible-playbook (ansible-core 2.21) returns for the account,
+wait_for and service modules, as goldens for Tests/RunnerCLITests/AccountModuleTests.swift.
+
+    sudo /tmp/oracle/bin/python Tests/RunnerCLITests/Fixtures/modules/record_modules.py
+    (run as root: the playbooks create and remove rt_* users and groups and an
+     /etc/init.d/rt_runner_svc script; ORACLE_VENV defaults to /tmp/oracle)
+
+Each playbook beside this script is copied to a temporary directory and run against one
+local host with ANSIBLE_STDOUT_CALLBACK=json; `account_check.yml` is run with --check.
+wait_for.yml gets `open_port` (a port this script listens on, 127.0.0.1) and `closed_port`
+(one nothing listens on); they are written as {open_port} and {closed_port} in messages.
+
+Writes modules_expected.json: {playbook: {"exit_code": n, "tasks": [result, ...]}} where a
+result is the task's json-callback result without "action", "exception", "invocation"
+and "_ansible*" keys; values that differ from one machine or run to the next (uid, gid,
+group, elapsed, status, delta, start, end) are replaced by their type name, the temporary
+directory by {dir}; copy and file tasks (set-up) keep only "changed".
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VENV = os.environ.get("ORACLE_VENV", "/tmp/oracle")
+TOOL = os.path.join(VENV, "bin", "ansible-playbook")
+PLAYBOOKS = [("group.yml", []), ("user.yml", []), ("account_check.yml", ["--check"]),
+             ("wait_for.yml", []), ("service.yml", []), ("systemd.yml", [])]
+VOLATILE = {"uid", "gid", "group", "elapsed", "status", "delta", "start", "end"}
+DROPPED = {"action", "exception", "invocation"}
+
+
+def free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def normalize(value, ports, work):
+    if isinstance(value, str):
+        value = value.replace(work, "{dir}")
+        for name, port in ports.items():
+            value = value.replace("127.0.0.1:%d" % port, "127.0.0.1:{%s}" % name)
+        return value
+    if isinstance(value, list):
+        return [normalize(v, ports, work) for v in value]
+    if isinstance(value, dict):
+        return {k: normalize(v, ports, work) for k, v in value.items()}
+    return value
+
+
+def clean(result, ports, work):
+    if result.get("action") in ("copy", "file"):
+        return {"changed": result.get("changed")}
+    out = {}
+    for key, value in sorted(result.items()):
+        if key in DROPPED or key.startswith("_ansible"):
+            continue
+        if key == "port" and value in ports.values():
+            value = "{%s}" % next(k for k, v in ports.items() if v == value)
+        out[key] = type(value).__name__ if key in VOLATILE else normalize(value, ports, work)
+    return out
+
+
+def run(playbook, extra):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    ports = {"open_port": listener.getsockname()[1], "closed_port": free_port()}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = os.path.realpath(tmp)
+        shutil.copy(os.path.join(HERE, playbook), work)
+        with open(os.path.join(work, "hosts"), "w") as f:
+            f.write("h1 ansible_connection=local ansible_python_interpreter=%s\n" % os.path.join(VENV, "bin", "python"))
+        env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_NOCOLOR="1")
+        argv = [TOOL, "-i", "hosts", playbook, "-e", json.dumps(ports)] + extra
+        proc = subprocess.run(argv, cwd=work, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        listener.close()
+        doc = json.loads(proc.stdout[proc.stdout.index("{"):])
+        tasks = [t["hosts"]["h1"] for play in doc["plays"] for t in play["tasks"]]
+        return {"exit_code": proc.returncode, "tasks": [clean(r, ports, work) for r in tasks]}
+
+
+def main():
+    if os.geteuid() != 0:
+        sys.exit("run as root")
+    recorded = {name: run(name, extra) for name, extra in PLAYBOOKS}
+    with open(os.path.join(HERE, "modules_expected.json"), "w") as f:
+        json.dump(recorded, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
