@@ -18,8 +18,10 @@ extension Inventory {
             guard term.hasPrefix("@") else { out.append(term); continue }
             var path = String(term.dropFirst())
             if !path.hasPrefix("/"), let cwd = workingDirectory { path = cwd + "/" + path }
-            guard InventoryPaths.exists(path) else { throw .error("Unable to find limit file \(term.dropFirst())") }
-            guard !InventoryPaths.isDirectory(path) else { throw .error("Limit starting with \"@\" must be a file, not a directory: \(term.dropFirst())") }
+            // ansible-core names the file as the bytes it tried: b'name'.
+            let shown = Value.bytes(Array(term.dropFirst().utf8)).pythonRepr
+            guard InventoryPaths.exists(path) else { throw .error("Unable to find limit file \(shown)") }
+            guard !InventoryPaths.isDirectory(path) else { throw .error("Limit starting with \"@\" must be a file, not a directory: \(shown)") }
             let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
             out += text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         }

@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import YAML
 
 /// `yaml.dump(data, default_flow_style=False, allow_unicode=True)` with Ansible's dumper, for
@@ -46,7 +47,7 @@ public enum YAMLDump {
                 sequence(l, indent: indent + 2, into: &inner)
                 out += pad + "- " + inner.dropFirst(indent + 2)
             default:
-                out += pad + "- " + scalar(item) + "\n"
+                out += pad + "- " + scalar(item, indent: indent + 2) + "\n"
             }
         }
     }
@@ -67,8 +68,17 @@ public enum YAMLDump {
         case .dict: return "{}"
         case .list, .tuple: return "[]"
         case .timestamp(let t): return t.pythonString
-        case .bytes: return string(v.pythonString)
+        case .bytes(let b): return binary(b, indent: indent)
         }
+    }
+
+    /// PyYAML's bytes: `!!binary` with the base64 text (76-character lines) as a literal block.
+    static func binary(_ bytes: [UInt8], indent: Int) -> String {
+        if bytes.isEmpty { return "!!binary \"\"" }
+        let text = Array(Data(bytes).base64EncodedString())
+        let pad = String(repeating: " ", count: indent)
+        let lines = stride(from: 0, to: text.count, by: 76).map { String(text[$0..<min($0 + 76, text.count)]) }
+        return "!!binary |" + lines.map { "\n" + pad + $0 }.joined()
     }
 
     /// A string plain when it reads back as the same string, else single-quoted, else double-quoted.

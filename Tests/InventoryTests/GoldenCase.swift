@@ -41,6 +41,13 @@ struct GoldenCase {
 
     var playbookDir: String? { expected["playbook_dir"] as? String }
 
+    /// The Python-level dump (`api`), nil when ansible-core could not load the inventory.
+    var api: [String: Any]? { expected["api"] as? [String: Any] }
+
+    /// JSON paths inside `api` whose order comes from iterating a Python set of Group objects
+    /// (memory-address order): the recorder stores those name lists sorted.
+    var apiOrderUnstable: Set<String> { Set(expected["api_order_unstable"] as? [String] ?? []) }
+
     func load() throws(Diagnostic) -> Inventory {
         try InventoryLoader.load(sources: sources, playbookDirectory: dir.path + "/" + (playbookDir ?? ""), settings: settings)
     }
@@ -48,6 +55,9 @@ struct GoldenCase {
     func report(_ inv: Inventory, export: Bool = false) -> InventoryReport {
         InventoryReport(inventory: inv, playbookDirGiven: playbookDir != nil, export: export)
     }
+
+    /// A recorded text with this case's directory written as the recorder writes its temp dir.
+    func normalised(_ text: String) -> String { text.replacingOccurrences(of: dir.path, with: "<case>") }
 
     /// ansible-inventory's exit code for a diagnostic.
     static func exitCode(_ error: any Error) -> Int {

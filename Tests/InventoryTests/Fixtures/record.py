@@ -113,11 +113,19 @@ def _install_shuffle(seed):
 
     rnd = random.Random(seed)
 
+    def perturb(items):
+        # deterministic for a given seed: 1 = by name, 2 = reverse name, else seeded shuffle
+        items = sorted(items, key=lambda g: g.name)
+        if seed == 1:
+            return items
+        if seed == 2:
+            return items[::-1]
+        rnd.shuffle(items)
+        return items
+
     class ShufSet(set):
         def __iter__(self):
-            items = list(set.__iter__(self))
-            rnd.shuffle(items)
-            return iter(items)
+            return iter(perturb(set.__iter__(self)))
 
     def _walk_relationship(self, rel, include_self=False, preserve_ordering=False):
         seen = set()
@@ -130,8 +138,7 @@ def _install_shuffle(seed):
         while unprocessed:
             seen.update(unprocessed)
             new_unprocessed = set()
-            order = list(unprocessed)
-            rnd.shuffle(order)
+            order = perturb(unprocessed)
             for new_item in chain.from_iterable(getattr(g, rel) for g in order):
                 new_unprocessed.add(new_item)
                 if preserve_ordering:
