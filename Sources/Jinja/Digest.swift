@@ -1,4 +1,4 @@
-/// MD5, SHA-1 and SHA-256 digests (the `hash`, `md5`, `sha1`, `checksum`, `to_uuid` filters).
+/// MD5, SHA-1, SHA-224/256 and SHA-384/512 digests (the `hash`, `md5`, `sha1`, `checksum`, `to_uuid` filters).
 public enum Digest {
     public static func hex(_ b: [UInt8]) -> String {
         let digits = Array("0123456789abcdef")
@@ -82,6 +82,68 @@ public enum Digest {
         let out = h.flatMap { x in (0..<4).map { UInt8((x >> UInt32(24 - 8 * $0)) & 0xff) } }
         return is224 ? Array(out.prefix(28)) : out
     }
+
+
+    /// SHA-512, or SHA-384 with `is384`.
+    static func sha512(_ m: [UInt8], is384: Bool = false) -> [UInt8] {
+        var h: [UInt64] = is384
+            ? [0xcbbb9d5dc1059ed8, 0x629a292a367cd507, 0x9159015a3070dd17, 0x152fecd8f70e5939,
+               0x67332667ffc00b31, 0x8eb44a8768581511, 0xdb0c2e0d64f98fa7, 0x47b5481dbefa4fa4]
+            : [0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
+               0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179]
+        var msg = m
+        msg.append(0x80)
+        while msg.count % 128 != 112 { msg.append(0) }
+        let bitLen = UInt64(m.count) * 8
+        msg += [UInt8](repeating: 0, count: 8)
+        for i in 0..<8 { msg.append(UInt8((bitLen >> UInt64(56 - 8 * i)) & 0xff)) }
+        func rotr(_ x: UInt64, _ n: UInt64) -> UInt64 { (x >> n) | (x << (64 - n)) }
+        for chunk in stride(from: 0, to: msg.count, by: 128) {
+            var w = [UInt64](repeating: 0, count: 80)
+            for i in 0..<16 { w[i] = (0..<8).reduce(0) { $0 << 8 | UInt64(msg[chunk + 8 * i + $1]) } }
+            for i in 16..<80 {
+                let s0 = rotr(w[i - 15], 1) ^ rotr(w[i - 15], 8) ^ (w[i - 15] >> 7)
+                let s1 = rotr(w[i - 2], 19) ^ rotr(w[i - 2], 61) ^ (w[i - 2] >> 6)
+                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+            }
+            var v = h
+            for i in 0..<80 {
+                let s1 = rotr(v[4], 14) ^ rotr(v[4], 18) ^ rotr(v[4], 41)
+                let ch = (v[4] & v[5]) ^ (~v[4] & v[6])
+                let t1 = v[7] &+ s1 &+ ch &+ k512[i] &+ w[i]
+                let s0 = rotr(v[0], 28) ^ rotr(v[0], 34) ^ rotr(v[0], 39)
+                let maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2])
+                let t2 = s0 &+ maj
+                v = [t1 &+ t2, v[0], v[1], v[2], v[3] &+ t1, v[4], v[5], v[6]]
+            }
+            for i in 0..<8 { h[i] &+= v[i] }
+        }
+        let out = h.flatMap { x in (0..<8).map { UInt8((x >> UInt64(56 - 8 * $0)) & 0xff) } }
+        return is384 ? Array(out.prefix(48)) : out
+    }
+
+    static let k512: [UInt64] = [
+        0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc,
+        0x3956c25bf348b538, 0x59f111f1b605d019, 0x923f82a4af194f9b, 0xab1c5ed5da6d8118,
+        0xd807aa98a3030242, 0x12835b0145706fbe, 0x243185be4ee4b28c, 0x550c7dc3d5ffb4e2,
+        0x72be5d74f27b896f, 0x80deb1fe3b1696b1, 0x9bdc06a725c71235, 0xc19bf174cf692694,
+        0xe49b69c19ef14ad2, 0xefbe4786384f25e3, 0x0fc19dc68b8cd5b5, 0x240ca1cc77ac9c65,
+        0x2de92c6f592b0275, 0x4a7484aa6ea6e483, 0x5cb0a9dcbd41fbd4, 0x76f988da831153b5,
+        0x983e5152ee66dfab, 0xa831c66d2db43210, 0xb00327c898fb213f, 0xbf597fc7beef0ee4,
+        0xc6e00bf33da88fc2, 0xd5a79147930aa725, 0x06ca6351e003826f, 0x142929670a0e6e70,
+        0x27b70a8546d22ffc, 0x2e1b21385c26c926, 0x4d2c6dfc5ac42aed, 0x53380d139d95b3df,
+        0x650a73548baf63de, 0x766a0abb3c77b2a8, 0x81c2c92e47edaee6, 0x92722c851482353b,
+        0xa2bfe8a14cf10364, 0xa81a664bbc423001, 0xc24b8b70d0f89791, 0xc76c51a30654be30,
+        0xd192e819d6ef5218, 0xd69906245565a910, 0xf40e35855771202a, 0x106aa07032bbd1b8,
+        0x19a4c116b8d2d0c8, 0x1e376c085141ab53, 0x2748774cdf8eeb99, 0x34b0bcb5e19b48a8,
+        0x391c0cb3c5c95a63, 0x4ed8aa4ae3418acb, 0x5b9cca4f7763e373, 0x682e6ff3d6b2b8a3,
+        0x748f82ee5defb2fc, 0x78a5636f43172f60, 0x84c87814a1f0ab72, 0x8cc702081a6439ec,
+        0x90befffa23631e28, 0xa4506cebde82bde9, 0xbef9a3f7b2c67915, 0xc67178f2e372532b,
+        0xca273eceea26619c, 0xd186b8c721c0c207, 0xeada7dd6cde0eb1e, 0xf57d4f7fee6ed178,
+        0x06f067aa72176fba, 0x0a637dc5a2c898a6, 0x113f9804bef90dae, 0x1b710b35131c471b,
+        0x28db77f523047d84, 0x32caab7b40c72493, 0x3c9ebe0a15c9bebc, 0x431d67c49c100d4c,
+        0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
+    ]
 
     public static func md5(_ m: [UInt8]) -> [UInt8] {
         let s: [UInt32] = [7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,

@@ -31,6 +31,8 @@ enum EncodingFilters {
             case "sha1": return .value(.string(Digest.hex(Digest.sha1(bytes))))
             case "sha256": return .value(.string(Digest.hex(Digest.sha256(bytes))))
             case "sha224": return .value(.string(Digest.hex(Digest.sha256(bytes, is224: true))))
+            case "sha384": return .value(.string(Digest.hex(Digest.sha512(bytes, is384: true))))
+            case "sha512": return .value(.string(Digest.hex(Digest.sha512(bytes))))
             default: throw .plugin("unsupported hash type \(algo)")
             }
         }

@@ -38,7 +38,6 @@ enum JinjaPending {
         "fc-random-type": "core filter edge case not matching yet",
         "fc-unknown-filter-error": "core filter edge case not matching yet",
         "hash-hash-blake2b": "blake2b and sha512 hashes not implemented yet",
-        "hash-hash-sha512": "blake2b and sha512 hashes not implemented yet",
         "jy-to-json-bytes-error": "to_yaml/to_nice_yaml output differs from PyYAML's emitter (flow style, quoting)",
         "jy-to-json-separators": "to_yaml/to_nice_yaml output differs from PyYAML's emitter (flow style, quoting)",
         "jy-to-nice-yaml": "to_yaml/to_nice_yaml output differs from PyYAML's emitter (flow style, quoting)",

@@ -70,6 +70,8 @@ PubkeyAuthentication yes
 PermitRootLogin prohibit-password
 # The key files live under DIR in /tmp (world-writable parent), which StrictModes rejects.
 StrictModes no
+# As on a stock server: ansible copies its modules with sftp.
+Subsystem sftp internal-sftp
 AllowUsers $TEST_USER root
 Match User root
     AuthorizedKeysFile $dir/root_authorized_keys

@@ -51,7 +51,7 @@ scripts/demo-target up
 if [ -x /etc/init.d/matrix-synapse ]; then /etc/init.d/matrix-synapse stop >/dev/null || true; fi
 rm -f "$storage"/homeserver.db* "$config"/admin-api-password "$config"/admin-api-access-token
 
-recipe install just install-all
+recipe install install-all
 [ "$code" = 0 ] || fail "just install-all exited $code"
 grep -q 'failed=0' "$log/install.out" || fail "install-all recap has failures"
 pass "just install-all brings Synapse up on the demo target (exit 0)"
@@ -124,5 +124,22 @@ pass "admin=maybe fails with the role's message, exit 2, nobody registered"
 # --- secrets ---------------------------------------------------------------------------------
 if grep -l -w -e secret -e pw2 -e new-pw3 "$log"/*.out; then fail "a password appears in the output"; fi
 pass "no password appears in any output"
+
+# While a registration runs, no process but just itself (and the shell running its recipe line)
+# carries the password in its arguments: not runner, not ssh, not sudo, not the server's scripts.
+ps_password=e2e-ps-Secret-42
+just register-user pswatcher "$ps_password" no >"$log/ps-run.out" 2>&1 &
+run_pid=$!
+samples=0
+while kill -0 "$run_pid" 2>/dev/null; do
+    ps -eo args= | grep -F -e "$ps_password" | grep -v -E '^(just |bash -euo pipefail -c |grep )' >>"$log/ps-leaks" || true
+    samples=$((samples + 1))
+    sleep 0.05
+done
+wait "$run_pid" || fail "the watched registration failed"
+[ "$samples" -gt 5 ] || fail "only $samples ps samples were taken"
+[ ! -s "$log/ps-leaks" ] || fail "the password appears in process arguments: $(head -3 "$log/ps-leaks")"
+[ -n "$(login pswatcher "$ps_password")" ] || fail "the watched user cannot log in"
+pass "no process argument list shows the password during a registration ($samples ps samples)"
 
 echo "e2e: $checks checks passed"
