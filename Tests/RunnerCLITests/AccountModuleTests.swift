@@ -30,31 +30,10 @@ struct AccountModuleTests {
         try FileManager.default.copyItem(at: directory.appendingPathComponent(playbook), to: work.appendingPathComponent(playbook))
         try "h1 ansible_connection=local\n".write(to: work.appendingPathComponent("hosts"), atomically: true, encoding: .utf8)
         let varsJSON = String(decoding: try JSONSerialization.data(withJSONObject: vars, options: .sortedKeys), as: UTF8.self)
-        let process = Process()
-        process.executableURL = try CommandLineGoldenTests.runner()
-        process.arguments = ["-i", "hosts", playbook, "-e", varsJSON] + extra
-        process.currentDirectoryURL = work
-        var env = ProcessInfo.processInfo.environment
-        env["ANSIBLE_STDOUT_CALLBACK"] = "json"
-        env["ANSIBLE_NOCOLOR"] = "1"
-        process.environment = env
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        let start = try #require(text.firstIndex(of: "{"), "no JSON document: \(text)")
-        let doc = try #require(try JSONSerialization.jsonObject(with: Data(text[start...].utf8)) as? [String: Any])
-        var results: [[String: Any]] = []
-        for play in doc["plays"] as? [[String: Any]] ?? [] {
-            for task in play["tasks"] as? [[String: Any]] ?? [] {
-                if let r = (task["hosts"] as? [String: Any])?["h1"] as? [String: Any] { results.append(r) }
-            }
-        }
-        return Run(code: process.terminationStatus, results: results, directory: work.resolvingSymlinksInPath().path)
+        let outcome = try CommandLineGoldenTests.run(["-i", "hosts", playbook, "-e", varsJSON] + extra, in: work,
+                                                     environment: ["ANSIBLE_STDOUT_CALLBACK": "json"])
+        let results = try CommandLineGoldenTests.jsonResults(outcome.stdout, host: "h1")
+        return Run(code: outcome.code, results: results, directory: work.resolvingSymlinksInPath().path)
     }
 
     /// A result as `record_modules.py` writes it: set-up tasks reduced to `changed`, volatile

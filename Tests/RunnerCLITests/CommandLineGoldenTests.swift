@@ -42,14 +42,16 @@ struct CommandLineGoldenTests {
         return try run(arguments, in: work)
     }
 
-    /// Runs runner with arguments in a working directory, with no standard input.
-    static func run(_ arguments: [String], in work: URL) throws -> Outcome {
+    /// Runs runner with arguments in a working directory, with no standard input. `environment`
+    /// adds to (or, with nil, removes from) the test's own environment.
+    static func run(_ arguments: [String], in work: URL, environment: [String: String?] = [:]) throws -> Outcome {
         let process = Process()
         process.executableURL = try runner()
         process.arguments = arguments
         process.currentDirectoryURL = work
         var env = ProcessInfo.processInfo.environment
         env["ANSIBLE_NOCOLOR"] = "1"
+        for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -61,6 +63,21 @@ struct CommandLineGoldenTests {
         process.waitUntilExit()
         return Outcome(code: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                        stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// The results one host got, task by task, from the json callback's document in `stdout`
+    /// (anything printed before the document is skipped).
+    static func jsonResults(_ stdout: String, host: String) throws -> [[String: Any]] {
+        let start = try #require(stdout.hasPrefix("{") ? stdout.startIndex : stdout.range(of: "\n{")?.lowerBound,
+                                 "no JSON document: \(stdout)")
+        let doc = try #require(try Golden.json(data: Data(stdout[start...].utf8)) as? [String: Any])
+        var results: [[String: Any]] = []
+        for play in doc["plays"] as? [[String: Any]] ?? [] {
+            for task in play["tasks"] as? [[String: Any]] ?? [] {
+                if let r = (task["hosts"] as? [String: Any])?[host] as? [String: Any] { results.append(r) }
+            }
+        }
+        return results
     }
 
     @Test func recordingsPresent() { #expect(Self.recorded.count >= 30) }

@@ -28,25 +28,10 @@ struct FactsTests {
         defer { try? FileManager.default.removeItem(at: root) }
         try "h1 ansible_connection=local\n".write(to: root.appendingPathComponent("hosts"), atomically: true, encoding: .utf8)
         try playbook.write(to: root.appendingPathComponent("site.yml"), atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = try CommandLineGoldenTests.runner()
-        process.arguments = ["-i", "hosts", "site.yml"]
-        process.currentDirectoryURL = root
-        var env = ProcessInfo.processInfo.environment
-        env["ANSIBLE_STDOUT_CALLBACK"] = callback
-        env["ANSIBLE_NOCOLOR"] = "1"
-        env["RUNNER_FACTS_TEST"] = "marker value"
-        env["ANSIBLE_GATHERING"] = nil
+        var env: [String: String?] = ["ANSIBLE_STDOUT_CALLBACK": callback, "RUNNER_FACTS_TEST": "marker value", "ANSIBLE_GATHERING": nil]
         for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let outcome = try CommandLineGoldenTests.run(["-i", "hosts", "site.yml"], in: root, environment: env)
+        return (outcome.code, outcome.stdout)
     }
 
     /// `ansible_facts` of one `setup` task with the given arguments (JSON flow text).

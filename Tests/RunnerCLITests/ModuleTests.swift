@@ -34,31 +34,9 @@ struct ModuleTests {
 
         /// Runs the playbook; returns the exit code and every task's result for h1.
         func run(_ extra: [String] = []) throws -> (code: Int32, results: [[String: Any]]) {
-            let process = Process()
-            process.executableURL = try CommandLineGoldenTests.runner()
-            process.arguments = ["-i", "hosts", "site.yml"] + extra
-            process.currentDirectoryURL = root
-            var env = ProcessInfo.processInfo.environment
-            env["ANSIBLE_STDOUT_CALLBACK"] = "json"
-            env["ANSIBLE_NOCOLOR"] = "1"
-            process.environment = env
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            let text = String(decoding: data, as: UTF8.self)
-            let start = try #require(text.range(of: "\n{") ?? (text.hasPrefix("{") ? text.startIndex..<text.startIndex : nil), "no JSON document: \(text)")
-            let doc = try #require(try JSONSerialization.jsonObject(with: Data(text[start.lowerBound...].utf8)) as? [String: Any])
-            var results: [[String: Any]] = []
-            for play in doc["plays"] as? [[String: Any]] ?? [] {
-                for task in play["tasks"] as? [[String: Any]] ?? [] {
-                    if let r = (task["hosts"] as? [String: Any])?["h1"] as? [String: Any] { results.append(r) }
-                }
-            }
-            return (process.terminationStatus, results)
+            let outcome = try CommandLineGoldenTests.run(["-i", "hosts", "site.yml"] + extra, in: root,
+                                                         environment: ["ANSIBLE_STDOUT_CALLBACK": "json"])
+            return (outcome.code, try CommandLineGoldenTests.jsonResults(outcome.stdout, host: "h1"))
         }
     }
 
