@@ -163,31 +163,12 @@ extension InventoryCommand {
 
     /// `-i` default: `ANSIBLE_INVENTORY`, else ansible.cfg's `[defaults] inventory`, else /etc/ansible/hosts.
     static func defaultSources(_ env: [String: String]) -> [String] {
-        if let v = env["ANSIBLE_INVENTORY"], !v.isEmpty { return pathList(v) }
-        let home = env["HOME"] ?? NSHomeDirectory()
-        let candidates = [env["ANSIBLE_CONFIG"], "ansible.cfg", home + "/.ansible.cfg", "/etc/ansible/ansible.cfg"].compactMap { $0 }
-        for path in candidates where FileManager.default.fileExists(atPath: path) {
-            if let v = iniValue(path: path, section: "defaults", key: "inventory") { return pathList(v) }
-            break
-        }
+        let settings = AnsibleConfig.load(environment: env).settings
+        if let v = settings["ANSIBLE_INVENTORY"], !v.isEmpty { return pathList(v) }
         return ["/etc/ansible/hosts"]
     }
 
     static func pathList(_ v: String) -> [String] {
         v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
-    static func iniValue(path: String, section: String, key: String) -> String? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        var current = ""
-        for raw in text.split(whereSeparator: \.isNewline) {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("[") && line.hasSuffix("]") { current = String(line.dropFirst().dropLast()); continue }
-            guard current == section, let eq = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else { continue }
-            if line[..<eq].trimmingCharacters(in: .whitespaces) == key {
-                return line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            }
-        }
-        return nil
     }
 }

@@ -131,6 +131,8 @@ public struct PlaybookCommand: ParsableCommand {
     func execute() throws -> Int32 {
         let renderer = DiagnosticRenderer()
         let stderr = StandardStream.error
+        let config = AnsibleConfig.load(environment: ProcessInfo.processInfo.environment)
+        for w in config.warnings { stderr.write(renderer.render(w) + "\n") }
         do {
             for path in playbooks {
                 try checkPlaybookPath(path)
@@ -143,7 +145,7 @@ public struct PlaybookCommand: ParsableCommand {
                 }
             }
             for w in extra.warnings { stderr.write(renderer.render(w) + "\n") }
-            var loader = PlaybookLoader(rolesPath: Self.rolesPath())
+            var loader = PlaybookLoader(rolesPath: Self.rolesPath(config.settings))
             var loaded: [(path: String, plays: [Play])] = []
             for path in playbooks {
                 loaded.append((path, try loader.load(path)))
@@ -151,8 +153,8 @@ public struct PlaybookCommand: ParsableCommand {
             for w in loader.warnings { stderr.write(renderer.render(w) + "\n") }
             let cwd = FileManager.default.currentDirectoryPath
             let playbookDirectory = ((playbooks.first ?? ".") as NSString).deletingLastPathComponent
-            let inventory = try InventoryLoader.load(sources: inventorySources(), playbookDirectory: playbookDirectory.isEmpty ? "." : playbookDirectory,
-                                                     settings: InventorySettings.fromEnvironment(ProcessInfo.processInfo.environment))
+            let inventory = try InventoryLoader.load(sources: inventorySources(config.settings), playbookDirectory: playbookDirectory.isEmpty ? "." : playbookDirectory,
+                                                     settings: InventorySettings.fromEnvironment(config.settings))
             for w in inventory.warnings { stderr.write(renderer.render(w) + "\n") }
             let limitTerms = try Inventory.limitTerms(limit, workingDirectory: cwd)
             for w in try inventory.checkLimit(limitTerms) { stderr.write(renderer.render(w) + "\n") }
@@ -184,12 +186,12 @@ public struct PlaybookCommand: ParsableCommand {
             options.checkMode = check
             options.diffMode = diff
             options.verbosity = verbose
-            options.forks = forks ?? 5
+            options.forks = forks ?? config.settings["ANSIBLE_FORKS"].flatMap { Int($0) } ?? 5
             options.forceHandlers = forceHandlers
             options.runTags = tags
             options.skipTags = skipTags
             options.startAtTask = startAtTask
-            options.mergeHashes = ProcessInfo.processInfo.environment["ANSIBLE_HASH_BEHAVIOUR"]?.lowercased() == "merge"
+            options.mergeHashes = config.settings["ANSIBLE_HASH_BEHAVIOUR"]?.lowercased() == "merge"
             options.connection = connection
             options.remoteUser = user
             options.privateKeyFile = privateKey
@@ -199,8 +201,8 @@ public struct PlaybookCommand: ParsableCommand {
             options.become = become
             options.becomeUser = becomeUser
             options.becomeMethod = becomeMethod
-            options.environment = ProcessInfo.processInfo.environment
-            let callbackName = ProcessInfo.processInfo.environment["ANSIBLE_STDOUT_CALLBACK"] ?? "default"
+            options.environment = config.settings
+            let callbackName = config.settings["ANSIBLE_STDOUT_CALLBACK"] ?? "default"
             let callback: any Callback
             if ["json", "ansible.posix.json"].contains(callbackName) {
                 callback = JSONCallback(write: { StandardStream.output.write($0) }, writeError: { StandardStream.error.write($0) })
@@ -237,18 +239,19 @@ public struct PlaybookCommand: ParsableCommand {
         return out
     }
 
-    /// `-i` values, else `ANSIBLE_INVENTORY`, else `/etc/ansible/hosts` when it exists.
-    func inventorySources() -> [String] {
+    /// `-i` values, else `ANSIBLE_INVENTORY` (or ansible.cfg's `inventory`), else
+    /// `/etc/ansible/hosts` when it exists.
+    func inventorySources(_ settings: [String: String]) -> [String] {
         if !inventory.isEmpty { return inventory }
-        if let env = ProcessInfo.processInfo.environment["ANSIBLE_INVENTORY"], !env.isEmpty {
+        if let env = settings["ANSIBLE_INVENTORY"], !env.isEmpty {
             return env.split(separator: ",").map(String.init)
         }
         return FileManager.default.fileExists(atPath: "/etc/ansible/hosts") ? ["/etc/ansible/hosts"] : []
     }
 
-    /// `ANSIBLE_ROLES_PATH` (colon-separated), as ansible-core reads it.
-    static func rolesPath() -> [String] {
-        (ProcessInfo.processInfo.environment["ANSIBLE_ROLES_PATH"] ?? "").split(separator: ":").map(String.init)
+    /// `ANSIBLE_ROLES_PATH` or ansible.cfg's `roles_path` (colon-separated), as ansible-core reads it.
+    static func rolesPath(_ settings: [String: String]) -> [String] {
+        (settings["ANSIBLE_ROLES_PATH"] ?? "").split(separator: ":").map(String.init)
     }
 
     /// Options that are accepted (so scripts keep parsing) but whose behaviour does not exist yet.
