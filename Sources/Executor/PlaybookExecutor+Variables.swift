@@ -136,6 +136,8 @@ extension PlaybookExecutor {
         return out
     }
 
+    static let undecryptableVarsFile = "Invalid vars_files file "
+
     /// Checks that every `vars_files` entry resolves for every host before the play runs.
     func checkVarsFiles() -> Diagnostic? {
         guard let files = play.keywords["vars_files"] else { return nil }
@@ -155,7 +157,13 @@ extension PlaybookExecutor {
                 for name in names {
                     let path = name.hasPrefix("/") ? name : (play.directory as NSString).appendingPathComponent(name)
                     guard FileManager.default.fileExists(atPath: path) else { continue }
-                    do { _ = try YAMLLoader.loadFile(path) } catch { return error }
+                    do { _ = try YAMLLoader.loadFile(path) } catch {
+                        guard YAMLLoader.isVaulted(path: path) else { return error }
+                        var d = error
+                        let absolute = path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+                        d.message = "\(Self.undecryptableVarsFile)'\((absolute as NSString).standardizingPath)': \(error.message)"
+                        return d
+                    }
                     break
                 }
             }

@@ -32,6 +32,9 @@ public final class PlaybookExecutor: @unchecked Sendable {
     var promptVars = PyDict()
     /// Set by `any_errors_fatal`: no further task or play runs.
     var abortPlaybook = false
+    /// A failure that ends the run before a play starts (a vaulted vars file that cannot be
+    /// decrypted): exit 1 with no play banner and no recap, as ansible-playbook does.
+    var loadFailure: Diagnostic?
     /// `--start-at-task`: tasks are skipped until one of this name is met.
     var startAtTask: String?
     /// One connection per host for the run, with the settings it was made from.
@@ -58,6 +61,10 @@ public final class PlaybookExecutor: @unchecked Sendable {
         defer { executionLock.unlock() }
         for play in plays {
             if !runPlay(play) || abortPlaybook { break }
+        }
+        if loadFailure != nil {
+            closeConnections()
+            return 1
         }
         if let name = startAtTask {
             callback.error(.error("No matching task \"\(name)\" found. Note: --start-at-task can only follow static includes."))
@@ -99,6 +106,11 @@ public final class PlaybookExecutor: @unchecked Sendable {
         }
         // Hosts that failed in an earlier play stay out of later ones, as in ansible-playbook.
         for h in matched { hosts[h]!.ended = false }
+        if let failure = checkVarsFiles(), failure.message.hasPrefix(Self.undecryptableVarsFile) {
+            callback.error(failure)
+            loadFailure = failure
+            return false
+        }
         callback.playStart(name: play.name, location: play.location)
         if matched.isEmpty {
             callback.noHostsMatched()

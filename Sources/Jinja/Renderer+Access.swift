@@ -1,4 +1,5 @@
 import Core
+import Vault
 
 extension Renderer {
     /// Renders a lazy scalar (a variable's template string) so the value can be inspected;
@@ -7,6 +8,7 @@ extension Renderer {
         guard case .lazy(let raw) = v else { return v }
         switch raw {
         case .string(let s): return try templateVariable(s)
+        case .vault(let t): return .value(.string(try Self.decrypt(t)))
         case .list, .tuple, .dict: return v
         default: return .value(raw)
         }
@@ -39,6 +41,16 @@ extension Renderer {
         return result
     }
 
+    /// The plaintext of an `!vault` value, decrypted when first used, as in ansible-core. The
+    /// plaintext is never templated (ansible 2.19+ treats it as data).
+    static func decrypt(_ t: VaultText) throws(TemplateError) -> String {
+        do {
+            return try VaultSecrets.current.decrypt(t.ciphertext)
+        } catch {
+            throw TemplateError(.template, "Attempt to use undecryptable variable: \(error.message)")
+        }
+    }
+
     /// The whole value with every lazy part rendered.
     func concrete(_ v: JValue) throws(TemplateError) -> Value {
         switch v {
@@ -63,6 +75,8 @@ extension Renderer {
         switch raw {
         case .string(let s):
             return try concrete(try templateVariable(s))
+        case .vault(let t):
+            return .string(try Self.decrypt(t))
         case .list(let items):
             var out: [Value] = []
             out.reserveCapacity(items.count)

@@ -22,8 +22,11 @@ struct DebugModule: Module {
             let value: Value
             do {
                 value = try context.engine.template(.string("{{ \(name) }}"), vars: context.vars, origin: context.origin)
-            } catch {
+            } catch where !error.message.hasPrefix("Attempt to use undecryptable variable") {
                 value = .string("<< error 1 - \(error.message) >>")
+            } catch {
+                // An undecryptable `!vault` value fails the task, as in ansible-core.
+                return .failed("Error while resolving `var` expression: Error rendering expression: \(error.message)")
             }
             out[.string(name)] = value
         } else {

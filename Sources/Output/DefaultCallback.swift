@@ -41,7 +41,8 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         let action = shown["action"]?.pythonString ?? ""
         let short = action.split(separator: ".").last.map(String.init) ?? action
         for k in shown.keys where k.pythonString.hasPrefix("_ansible") || ["invocation", "action"].contains(k.pythonString) { shown[k] = nil }
-        let debug = short == "debug"
+        // A censored (no_log) debug result loses its always-shown output, as in ansible-core.
+        let debug = short == "debug" && shown["censored"] == nil
         // A done include is announced by its `included:` line instead.
         if short == "include_tasks" || short == "include_role", result.status == .ok || result.status == .changed { return }
         if let items = shown["results"]?.listValue, !items.isEmpty {

@@ -6,6 +6,7 @@ import Inventory
 import Jinja
 import Output
 import Playbook
+import Vault
 import YAML
 
 /// `runner [options] playbook.yml ...`: the ansible-playbook command line, option for option.
@@ -137,84 +138,110 @@ public struct PlaybookCommand: ParsableCommand {
             for path in playbooks {
                 try checkPlaybookPath(path)
             }
-            let extra = try ExtraVars.load(extraVars, workingDirectory: FileManager.default.currentDirectoryPath)
-            for pattern in limit where pattern.hasPrefix("@") {
-                let file = String(pattern.dropFirst())
-                guard FileManager.default.isReadableFile(atPath: file) else {
-                    throw Diagnostic.error("Unable to find limit file '\(file)'", hint: "`--limit @FILE` reads host patterns from FILE, one per line.")
-                }
+            let secrets = try loadVaultSecrets(renderer: renderer, settings: config.settings)
+            return try VaultSecrets.$current.withValue(secrets) { () throws -> Int32 in
+                try runPlaybooks(renderer: renderer, config: config)
             }
-            for w in extra.warnings { stderr.write(renderer.render(w) + "\n") }
-            var loader = PlaybookLoader(rolesPath: Self.rolesPath(config.settings))
-            var loaded: [(path: String, plays: [Play])] = []
-            for path in playbooks {
-                loaded.append((path, try loader.load(path)))
-            }
-            for w in loader.warnings { stderr.write(renderer.render(w) + "\n") }
-            let cwd = FileManager.default.currentDirectoryPath
-            let playbookDirectory = ((playbooks.first ?? ".") as NSString).deletingLastPathComponent
-            let inventory = try InventoryLoader.load(sources: inventorySources(config.settings), playbookDirectory: playbookDirectory.isEmpty ? "." : playbookDirectory,
-                                                     settings: InventorySettings.fromEnvironment(config.settings))
-            for w in inventory.warnings { stderr.write(renderer.render(w) + "\n") }
-            let limitTerms = try Inventory.limitTerms(limit, workingDirectory: cwd)
-            for w in try inventory.checkLimit(limitTerms) { stderr.write(renderer.render(w) + "\n") }
-            if syntaxCheck {
-                for (path, _) in loaded { StandardStream.output.write("\nplaybook: \(path)\n") }
-                return ExitCode.ok
-            }
-            if listTasks || listTags || listHosts {
-                // --list-tags without --tags/--skip-tags lists `never` tasks too, as ansible-playbook does.
-                let listAll = listTags && tags.isEmpty && skipTags.isEmpty
-                let selection = TagSelection(tags: listAll ? ["never", "all"] : tags, skipTags: skipTags)
-                for (path, rawPlays) in loaded {
-                    let plays = try rawPlays.map { (play) throws(Diagnostic) -> Play in try Self.templatedHeader(play, extraVars: extra.values) }
-                    let hostsOf: (Play) -> [String]? = { play in
-                        guard listHosts else { return nil }
-                        return (try? inventory.hosts(matching: PlaybookExecutor.patternText(play.hosts), limit: limitTerms))?.hosts ?? []
-                    }
-                    StandardStream.output.write(TaskListing.render(playbook: path, plays: plays, selection: selection,
-                                                                   listTasks: listTasks, listTags: listTags, hostsOf: hostsOf))
-                }
-                return ExitCode.ok
-            }
-            for feature in unimplementedRequested() {
-                stderr.write(renderer.render(.error("\(feature) is not implemented in this version of runner yet",
-                                                    hint: "Use ansible-playbook for this run; runner refuses rather than guess.")) + "\n")
-                return ExitCode.generalError
-            }
-            var options = RunOptions(tags: TagSelection(tags: tags, skipTags: skipTags), extraVars: extra.values, limit: limitTerms)
-            options.checkMode = check
-            options.diffMode = diff
-            options.verbosity = verbose
-            options.forks = forks ?? config.settings["ANSIBLE_FORKS"].flatMap { Int($0) } ?? 5
-            options.forceHandlers = forceHandlers
-            options.runTags = tags
-            options.skipTags = skipTags
-            options.startAtTask = startAtTask
-            options.mergeHashes = config.settings["ANSIBLE_HASH_BEHAVIOUR"]?.lowercased() == "merge"
-            options.connection = connection
-            options.remoteUser = user
-            options.privateKeyFile = privateKey
-            options.timeout = timeout
-            options.sshCommonArgs = sshCommonArgs
-            options.sshExtraArgs = sshExtraArgs
-            options.become = become
-            options.becomeUser = becomeUser
-            options.becomeMethod = becomeMethod
-            options.environment = config.settings
-            let callbackName = config.settings["ANSIBLE_STDOUT_CALLBACK"] ?? "default"
-            let callback: any Callback
-            if ["json", "ansible.posix.json"].contains(callbackName) {
-                callback = JSONCallback(write: { StandardStream.output.write($0) }, writeError: { StandardStream.error.write($0) })
-            } else {
-                callback = DefaultCallback(verbosity: verbose, write: { StandardStream.output.write($0) },
-                                           writeError: { StandardStream.error.write($0) })
-            }
-            let executor = PlaybookExecutor(inventory: inventory, options: options, callback: callback, loader: loader)
-            return executor.run(loaded.flatMap(\.plays))
         } catch let d as Diagnostic {
             stderr.write(renderer.render(d) + "\n")
             return ExitCode.for(d)
+        }
+    }
+
+    /// Loads the playbooks and inventory and runs them (or lists them); the run's vault secrets
+    /// are bound by the caller.
+    func runPlaybooks(renderer: DiagnosticRenderer, config: AnsibleConfig) throws -> Int32 {
+        let stderr = StandardStream.error
+        let extra = try ExtraVars.load(extraVars, workingDirectory: FileManager.default.currentDirectoryPath)
+        for pattern in limit where pattern.hasPrefix("@") {
+            let file = String(pattern.dropFirst())
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                throw Diagnostic.error("Unable to find limit file '\(file)'", hint: "`--limit @FILE` reads host patterns from FILE, one per line.")
+            }
+        }
+        for w in extra.warnings { stderr.write(renderer.render(w) + "\n") }
+        var loader = PlaybookLoader(rolesPath: Self.rolesPath(config.settings))
+        var loaded: [(path: String, plays: [Play])] = []
+        for path in playbooks {
+            loaded.append((path, try loader.load(path)))
+        }
+        for w in loader.warnings { stderr.write(renderer.render(w) + "\n") }
+        let cwd = FileManager.default.currentDirectoryPath
+        let playbookDirectory = ((playbooks.first ?? ".") as NSString).deletingLastPathComponent
+        let inventory = try InventoryLoader.load(sources: inventorySources(config.settings), playbookDirectory: playbookDirectory.isEmpty ? "." : playbookDirectory,
+                                                 settings: InventorySettings.fromEnvironment(config.settings))
+        for w in inventory.warnings { stderr.write(renderer.render(w) + "\n") }
+        let limitTerms = try Inventory.limitTerms(limit, workingDirectory: cwd)
+        for w in try inventory.checkLimit(limitTerms) { stderr.write(renderer.render(w) + "\n") }
+        if syntaxCheck {
+            for (path, _) in loaded { StandardStream.output.write("\nplaybook: \(path)\n") }
+            return ExitCode.ok
+        }
+        if listTasks || listTags || listHosts {
+            // --list-tags without --tags/--skip-tags lists `never` tasks too, as ansible-playbook does.
+            let listAll = listTags && tags.isEmpty && skipTags.isEmpty
+            let selection = TagSelection(tags: listAll ? ["never", "all"] : tags, skipTags: skipTags)
+            for (path, rawPlays) in loaded {
+                let plays = try rawPlays.map { (play) throws(Diagnostic) -> Play in try Self.templatedHeader(play, extraVars: extra.values) }
+                let hostsOf: (Play) -> [String]? = { play in
+                    guard listHosts else { return nil }
+                    return (try? inventory.hosts(matching: PlaybookExecutor.patternText(play.hosts), limit: limitTerms))?.hosts ?? []
+                }
+                StandardStream.output.write(TaskListing.render(playbook: path, plays: plays, selection: selection,
+                                                               listTasks: listTasks, listTags: listTags, hostsOf: hostsOf))
+            }
+            return ExitCode.ok
+        }
+        for feature in unimplementedRequested() {
+            stderr.write(renderer.render(.error("\(feature) is not implemented in this version of runner yet",
+                                                hint: "Use ansible-playbook for this run; runner refuses rather than guess.")) + "\n")
+            return ExitCode.generalError
+        }
+        var options = RunOptions(tags: TagSelection(tags: tags, skipTags: skipTags), extraVars: extra.values, limit: limitTerms)
+        options.checkMode = check
+        options.diffMode = diff
+        options.verbosity = verbose
+        options.forks = forks ?? config.settings["ANSIBLE_FORKS"].flatMap { Int($0) } ?? 5
+        options.forceHandlers = forceHandlers
+        options.runTags = tags
+        options.skipTags = skipTags
+        options.startAtTask = startAtTask
+        options.mergeHashes = config.settings["ANSIBLE_HASH_BEHAVIOUR"]?.lowercased() == "merge"
+        options.connection = connection
+        options.remoteUser = user
+        options.privateKeyFile = privateKey
+        options.timeout = timeout
+        options.sshCommonArgs = sshCommonArgs
+        options.sshExtraArgs = sshExtraArgs
+        options.become = become
+        options.becomeUser = becomeUser
+        options.becomeMethod = becomeMethod
+        options.environment = config.settings
+        let callbackName = config.settings["ANSIBLE_STDOUT_CALLBACK"] ?? "default"
+        let callback: any Callback
+        if ["json", "ansible.posix.json"].contains(callbackName) {
+            callback = JSONCallback(write: { StandardStream.output.write($0) }, writeError: { StandardStream.error.write($0) })
+        } else {
+            callback = DefaultCallback(verbosity: verbose, write: { StandardStream.output.write($0) },
+                                       writeError: { StandardStream.error.write($0) })
+        }
+        let executor = PlaybookExecutor(inventory: inventory, options: options, callback: callback, loader: loader)
+        return executor.run(loaded.flatMap(\.plays))
+    }
+
+    /// The vault secrets from `--vault-id`, `--vault-password-file`, `-J` and the environment,
+    /// read before any playbook or inventory is, as ansible-playbook does. Sources that fail
+    /// while another works are warnings.
+    func loadVaultSecrets(renderer: DiagnosticRenderer, settings: [String: String]) throws(Diagnostic) -> VaultSecrets {
+        let loader = VaultPasswordLoader(vaultIDs: vaultIds, passwordFiles: vaultPasswordFiles, askVaultPassword: askVaultPass,
+                                         environment: settings,
+                                         workingDirectory: FileManager.default.currentDirectoryPath)
+        do {
+            let (secrets, warnings) = try loader.load()
+            for w in warnings { StandardStream.error.write(renderer.render(.warning(w)) + "\n") }
+            return secrets
+        } catch {
+            throw Diagnostic.error(error.message, hint: "Check the vault password file or script, or run with a terminal to be asked.")
         }
     }
 
@@ -260,8 +287,6 @@ public struct PlaybookCommand: ParsableCommand {
         if step { out.append("--step") }
         if askPass { out.append("--ask-pass") }
         if askBecomePass { out.append("--ask-become-pass") }
-        if askVaultPass { out.append("--ask-vault-pass") }
-        if !vaultIds.isEmpty || !vaultPasswordFiles.isEmpty { out.append("vault passwords") }
         return out
     }
 

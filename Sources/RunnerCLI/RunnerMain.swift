@@ -2,12 +2,15 @@ import ArgumentParser
 import Core
 import Foundation
 
-/// The front door: picks the subcommand (`runner inventory ...`) or the playbook command
+/// The front door: picks the subcommand (`runner inventory ...`, `runner vault ...`) or the playbook command
 /// (everything else, as `ansible-playbook`), runs it, and maps the outcome to an exit code.
 public enum RunnerMain {
     public static func run(_ arguments: [String]) -> Int32 {
         if let first = arguments.first, first == "inventory" {
             return InventoryCommand.run(Array(arguments.dropFirst()))
+        }
+        if let first = arguments.first, first == "vault" {
+            return VaultCommand.run(Array(arguments.dropFirst()))
         }
         return runParsable(PlaybookCommand.self, arguments)
     }

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Vault
 
 /// Loads YAML files and strings into `Value`s the way Ansible's loader does.
 public enum YAMLLoader {
@@ -30,6 +31,26 @@ public enum YAMLLoader {
             let why = !exists ? "the file does not exist" : isDir.boolValue ? "it is a directory" : "it cannot be read (permissions?)"
             throw Diagnostic.error("could not read \(path): \(why)", at: SourceLocation(file: path))
         }
-        return try load([UInt8](data), file: path, ansibleTags: ansibleTags)
+        return try load(try decryptedIfVaulted([UInt8](data), file: path), file: path, ansibleTags: ansibleTags)
+    }
+
+    /// Whether a file starts with a vault header.
+    public static func isVaulted(path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: VaultEnvelope.header.utf8.count)) ?? Data()
+        return VaultEnvelope.isEncrypted([UInt8](head))
+    }
+
+    /// A whole-file vault (`ansible-vault encrypt`) is decrypted with the run's secrets before
+    /// parsing, wherever a file is read: vars files, inventories, group/host vars, `-e @file`.
+    public static func decryptedIfVaulted(_ data: [UInt8], file: String) throws(Diagnostic) -> [UInt8] {
+        guard VaultEnvelope.isEncrypted(data) else { return data }
+        do {
+            return try VaultSecrets.current.decrypt(data)
+        } catch {
+            throw Diagnostic.error(error.message, at: SourceLocation(file: file),
+                                   hint: "Give the vault password with --vault-password-file, --vault-id or -J (--ask-vault-password).")
+        }
     }
 }
