@@ -142,10 +142,19 @@ extension PlaybookExecutor {
             case "flush_handlers":
                 flush = true
             case "end_play", "end_batch":
+                // Run once, for the first host: it ends the batch (and with end_play the play's
+                // later batches) for every host, or is skipped.
                 if applies(host) {
                     for h in playHosts { hosts[h]!.ended = true }
-                    return []
+                    if action == "end_play" { endPlay = true }
+                } else {
+                    var v = PyDict()
+                    v["changed"] = false
+                    v["skip_reason"] = .string("\(action) conditional evaluated to False, " + (action == "end_play" ? "continuing play" : "continuing current batch"))
+                    v["skipped"] = true
+                    callback.taskResult(host: host, result: TaskResult(v), taskName: task.displayName, location: task.location, ignored: false)
                 }
+                return []
             case "end_host":
                 if applies(host) {
                     hosts[host]!.ended = true

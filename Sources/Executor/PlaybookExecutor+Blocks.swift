@@ -80,12 +80,12 @@ extension PlaybookExecutor {
     /// Runs notified handlers, in the order they are written, for the hosts that notified them
     /// (by name or by a `listen` topic; one notification can wake several handlers). Handlers
     /// notified by handlers run in a further pass.
-    func flushHandlers() {
+    func flushHandlers(only: Set<String>? = nil) {
         var passes = 0
         while passes <= play.handlers.count {
             passes += 1
             var pending: [String: Set<String>] = [:]
-            for h in playHosts where !hosts[h]!.notified.isEmpty {
+            for h in playHosts where !hosts[h]!.notified.isEmpty && only.map({ $0.contains(h) }) ?? true {
                 pending[h] = Set(hosts[h]!.notified)
                 hosts[h]!.notified.removeAll()
             }

@@ -125,6 +125,14 @@ extension PlaybookExecutor {
             return includeTasks(args, host: host, task: task)
         case "include_role":
             return includeRole(args, host: host, task: task)
+        case "pause":
+            return HostOutcome(result: pause(args, task: task), included: nil)
+        case "add_host":
+            return HostOutcome(result: addHost(args), included: nil)
+        case "group_by":
+            return HostOutcome(result: groupBy(args, host: host), included: nil)
+        case "set_stats":
+            return HostOutcome(result: setStats(args), included: nil)
         default:
             break
         }
@@ -132,12 +140,24 @@ extension PlaybookExecutor {
             return HostOutcome(result: .failed("The module \(task.action) is not implemented in this version of runner yet."), included: nil)
         }
         var connection = delegatedConnection(host: host, task: task, scope: scope)
+        var timeout: TaskTimeout?
+        if let raw = task.keywords["timeout"], let value = try? engine.template(raw, vars: scope, origin: task.location),
+           let seconds = Self.wholeNumber(value), seconds > 0 {
+            timeout = TaskTimeout(base: connection, seconds: seconds)
+            connection = timeout!
+        }
         if wasConcurrent { connection = ReleasingConnection(base: connection, lock: executionLock) }
+        // `check_mode` and `diff` on the task (or its block or play) override --check and --diff.
         let context = ModuleContext(args: args, host: host, vars: scope, engine: engine, connection: connection,
-                                    checkMode: options.checkMode, diffMode: options.diffMode, verbosity: options.verbosity,
+                                    checkMode: inheritedFlag("check_mode", task: task, scope: scope) ?? options.checkMode,
+                                    diffMode: inheritedFlag("diff", task: task, scope: scope) ?? options.diffMode,
+                                    verbosity: options.verbosity,
                                     environment: environment(task, scope: scope), origin: task.location,
                                     searchPaths: searchPaths(for: task))
         var result = module.run(context)
+        if let timeout, timeout.timedOut {
+            return HostOutcome(result: TaskResult(TaskTimeout.result(timeout.seconds)), included: nil)
+        }
         if short == "gather_facts", case .dict(var facts)? = result.values["ansible_facts"], !result.isFailed {
             // The gather_facts action marks the facts as gathered and keeps its result quiet at -v.
             facts["_ansible_facts_gathered"] = true

@@ -17,19 +17,23 @@ extension PlaybookExecutor {
         }
         let short = ModuleRegistry.shortName(task.action)
         if short == "meta" { return runMeta(task, on: targets, blockVars: blockVars) }
-        callback.taskStart(name: task.callbackName, location: task.location, isHandler: isHandler)
+        if !freeStrategy { callback.taskStart(name: task.callbackName, location: task.location, isHandler: isHandler) }
         var failed = Set<String>()
         var includes: [(host: String, batch: IncludedBatch)] = []
-        let runOnce = task.keywords["run_once"].flatMap { ModuleContext.boolean($0) } ?? false
+        // `pause` and `add_host` bypass the host loop: they run once, for the first host.
+        let bypass = Self.bypassesHostLoop.contains(short)
+        let runOnce = (task.keywords["run_once"].flatMap { ModuleContext.boolean($0) } ?? false) || bypass
         let runHosts = runOnce ? Array(targets.filter { isActive($0) || isHandler }.prefix(1)) : targets
         let active = runHosts.filter { isActive($0) || isHandler }
         let outcomes = concurrently(active, limit: concurrency(task, hosts: active)) { host in
             runOnHost(task, host: host, blockVars: blockVars)
         }
         for (host, outcome) in zip(active, outcomes) {
+            if freeStrategy { announce(task, isHandler: isHandler) }
             record(outcome.result, task: task, host: host, blockVars: blockVars)
+            if short == "set_stats", !outcome.result.isFailed { recordStats(outcome.result, host: host) }
             cacheFacts(outcome.result, action: task.action, host: host)
-            if runOnce {
+            if runOnce && !bypass {
                 // run_once: the one result (its register and facts) holds for every host.
                 for other in targets where other != host && isActive(other) {
                     if let name = task.keywords["register"]?.pythonString { hosts[other]!.facts[.string(name)] = hosts[host]!.facts[.string(name)] }
@@ -80,6 +84,7 @@ extension PlaybookExecutor {
             }
         }
         for line in announced { callback.included(line.shown, hosts: line.hosts, item: line.item) }
+        if !active.isEmpty { checkMaxFailPercentage() }
         // Included tasks run after the include; hosts that included the same file with the same
         // parameters run them together, as ansible groups identical includes. The include's
         // `vars` (and its loop variables) are include params, above set_fact.
@@ -103,6 +108,9 @@ extension PlaybookExecutor {
         }
         return failed
     }
+
+    /// Actions ansible runs once per task rather than per host (BYPASS_HOST_LOOP).
+    static let bypassesHostLoop: Set<String> = ["pause", "add_host"]
 
     /// How many hosts run the task at once: `forks`, lowered by the task's `throttle`.
     func concurrency(_ task: Task, hosts: [String]) -> Int {

@@ -66,7 +66,7 @@ extension PlaybookExecutor {
         var m = PyDict()
         m["playbook_dir"] = .string(absolute(play.directory))
         m["ansible_play_name"] = .string(play.name)
-        m["ansible_play_hosts_all"] = .list(playHosts.map(Value.string))
+        m["ansible_play_hosts_all"] = .list(playHostsAll.map(Value.string))
         let active = activeHosts().map(Value.string)
         m["ansible_play_hosts"] = .list(active)
         m["ansible_play_batch"] = .list(active)

@@ -10,9 +10,12 @@ import Playbook
 /// Runs plays on hosts with the linear strategy: each task on every host of the play (in
 /// inventory order) before the next task, failed hosts leaving the play, handlers flushed
 /// after each section, and a recap at the end. A task runs on up to `forks` hosts at once
-/// (see HostConcurrency.swift); results are reported in inventory order.
+/// (see HostConcurrency.swift); results are reported in inventory order. A play's hosts are
+/// taken in its `order` and run in `serial` batches (see PlaybookExecutor+Batches.swift);
+/// `strategy: free` lets each host go through its tasks on its own.
 public final class PlaybookExecutor: @unchecked Sendable {
-    let inventory: Inventory
+    /// Changed at run time by `add_host` and `group_by`.
+    var inventory: Inventory
     let options: RunOptions
     let callback: any Callback
     let engine = TemplateEngine()
@@ -24,7 +27,21 @@ public final class PlaybookExecutor: @unchecked Sendable {
     var play: Play!
     var playRoles: [RoleInfo] = []
     var playVars = PyDict()
+    /// The hosts of the running batch (all the play's hosts without `serial`).
     var playHosts: [String] = []
+    /// Every host the play matched, in its `order` (`ansible_play_hosts_all`).
+    var playHostsAll: [String] = []
+    /// Hosts already failed when the batch started (not counted by `max_fail_percentage`).
+    var batchStartFailed: Set<String> = []
+    /// Set by `max_fail_percentage` or `meta: end_play`: no further batch of the play runs;
+    /// `max_fail_percentage` also ends the playbook.
+    var breakPlaybook = false
+    var endPlay = false
+    /// `set_stats` data: per host, and for the whole run under nil.
+    var customStats: [(host: String?, data: PyDict)] = []
+    /// `strategy: free`: task banners are printed with the results that follow them.
+    var freeStrategy = false
+    var lastBanner: String?
     var interrupted = false
     var inventoryVarsCache: [String: PyDict] = [:]
     var varsFilesCache: [String: PyDict] = [:]
@@ -41,7 +58,12 @@ public final class PlaybookExecutor: @unchecked Sendable {
     var connections: [String: (key: String, connection: any Connection)] = [:]
     /// Keywords of the blocks the running task sits in, innermost last (`become` on a block
     /// applies to its tasks).
-    var blockKeywords: [PyDict] = []
+    var blockKeywords: [PyDict] {
+        get { blockKeywordsByThread[ObjectIdentifier(Thread.current)] ?? [] }
+        set { blockKeywordsByThread[ObjectIdentifier(Thread.current)] = newValue.isEmpty ? nil : newValue }
+    }
+    /// Per worker thread, since hosts of a `strategy: free` play walk their blocks at once.
+    var blockKeywordsByThread: [ObjectIdentifier: [PyDict]] = [:]
     /// Held by whichever thread touches executor state; see HostConcurrency.swift.
     let executionLock = ExecutionLock()
     /// True while a task runs on several hosts at once: connections then release the lock.
@@ -69,16 +91,19 @@ public final class PlaybookExecutor: @unchecked Sendable {
         if let name = startAtTask {
             callback.error(.error("No matching task \"\(name)\" found. Note: --start-at-task can only follow static includes."))
         }
+        // The recap lists hosts sorted by name, as ansible's callbacks do.
         var stats: [(host: String, stats: HostRecap)] = []
-        for name in hostOrder { stats.append((name, hosts[name]!.stats)) }
+        for name in hostOrder.sorted() { stats.append((name, hosts[name]!.stats)) }
         callback.recap(stats)
+        if Self.truthy(options.environment["ANSIBLE_SHOW_CUSTOM_STATS"]) { showCustomStats() }
         closeConnections()
         if hostOrder.contains(where: { hosts[$0]!.stats.unreachable > 0 }) { return 4 }
         if hostOrder.contains(where: { hosts[$0]!.stats.failures > 0 }) { return 2 }
         return 0
     }
 
-    /// Runs one play; false stops the playbook (no host left to run on after a failure).
+    /// Runs one play, batch by batch; false stops the playbook (every host of a batch failed,
+    /// `max_fail_percentage` exceeded, `any_errors_fatal`).
     func runPlay(_ play: Play) -> Bool {
         self.play = play
         playRoles = play.roles
@@ -94,39 +119,55 @@ public final class PlaybookExecutor: @unchecked Sendable {
         do {
             let match = try inventory.hosts(matching: pattern, limit: options.limit)
             for w in match.warnings { callback.warning(w) }
-            matched = match.hosts
+            matched = ordered(match.hosts)
         } catch {
             callback.error(error)
             return false
         }
-        playHosts = matched
-        for h in matched where hosts[h] == nil {
-            hosts[h] = HostState()
-            hostOrder.append(h)
-        }
-        // Hosts that failed in an earlier play stay out of later ones, as in ansible-playbook.
-        for h in matched { hosts[h]!.ended = false }
-        if let failure = checkVarsFiles(), failure.message.hasPrefix(Self.undecryptableVarsFile) {
-            callback.error(failure)
-            loadFailure = failure
-            return false
-        }
-        callback.playStart(name: play.name, location: play.location)
+        playHostsAll = matched
+        for h in matched where hosts[h] == nil { hosts[h] = HostState() }
         if matched.isEmpty {
+            callback.playStart(name: play.name, location: play.location)
             callback.noHostsMatched()
             return true
         }
         playVars = play.keywords["vars"]?.dictValue ?? PyDict()
         promptVars = Self.promptDefaults(play.keywords["vars_prompt"], extraVars: options.extraVars)
-        varsFilesCache = [:]
-        if let failure = checkVarsFiles() {
+        freeStrategy = templatedPlayKeyword("strategy")?.pythonString == "free"
+        endPlay = false
+        // A vaulted vars file that cannot be decrypted stops the run before the play starts.
+        playHosts = matched
+        if let failure = checkVarsFiles(), failure.message.hasPrefix(Self.undecryptableVarsFile) {
             callback.error(failure)
+            loadFailure = failure
             return false
         }
-        gatherFactsForPlay()
-        for section in play.sections {
-            runItems(section.items, hosts: activeHosts())
-            if section.name != "roles" { flushHandlers() }
+        for batch in serialBatches(matched) {
+            playHosts = batch
+            // The recap lists the hosts that had a turn (not those of batches never run).
+            for h in batch where !hostOrder.contains(h) { hostOrder.append(h) }
+            // Hosts that failed in an earlier play stay out of later ones, as in ansible-playbook.
+            for h in batch { hosts[h]!.ended = false }
+            batchStartFailed = Set(batch.filter { hosts[$0]!.failed })
+            callback.playStart(name: play.name, location: play.location)
+            varsFilesCache = [:]
+            if let failure = checkVarsFiles() {
+                callback.error(failure)
+                return false
+            }
+            gatherFactsForPlay()
+            for section in play.sections {
+                if freeStrategy {
+                    runFree(section.items, flush: section.name != "roles")
+                } else {
+                    runItems(section.items, hosts: activeHosts())
+                    if section.name != "roles" { flushHandlers() }
+                }
+            }
+            if abortPlaybook || breakPlaybook { return false }
+            if endPlay { break }
+            // A batch whose every host failed ends the playbook, as in ansible-playbook.
+            if batch.allSatisfy({ hosts[$0]!.failed || hosts[$0]!.unreachable }) { return false }
         }
         return true
     }
@@ -141,6 +182,11 @@ public final class PlaybookExecutor: @unchecked Sendable {
             out[name] = d["default"] ?? .string("")
         }
         return out
+    }
+
+    static func truthy(_ text: String?) -> Bool {
+        guard let text else { return false }
+        return ["1", "true", "yes", "on", "y", "t"].contains(text.lowercased())
     }
 
     public static func patternText(_ value: Value) -> String {

@@ -71,9 +71,11 @@ public struct ModuleContext: Sendable {
     }
 
     /// Rejects options the module does not know, with Ansible's message.
-    public func unsupported(_ known: Set<String>, module: String) -> TaskResult? {
-        let unknown = args.keys.map(\.pythonString).filter { !known.contains($0) && !$0.hasPrefix("_ansible") }.sorted()
+    /// Aliases are accepted too and listed apart, in parentheses, as Ansible lists them.
+    public func unsupported(_ known: Set<String>, module: String, aliases: Set<String> = []) -> TaskResult? {
+        let unknown = args.keys.map(\.pythonString).filter { !known.contains($0) && !aliases.contains($0) && !$0.hasPrefix("_ansible") }.sorted()
         guard !unknown.isEmpty else { return nil }
-        return .failed("Unsupported parameters for (\(module)) module: \(unknown.joined(separator: ", ")). Supported parameters include: \(known.sorted().joined(separator: ", ")).")
+        let listed = aliases.isEmpty ? "" : " (\(aliases.sorted().joined(separator: ", ")))"
+        return .failed("Unsupported parameters for (\(module)) module: \(unknown.joined(separator: ", ")). Supported parameters include: \(known.sorted().joined(separator: ", "))\(listed).")
     }
 }

@@ -25,6 +25,12 @@ public enum ModuleRegistry {
         "service": ServiceModule(),
         "systemd_service": SystemdServiceModule(),
         "systemd": SystemdServiceModule(),
+        "raw": RawModule(),
+        "script": ScriptModule(),
+        "fetch": FetchModule(),
+        "find": FindModule(),
+        "get_url": GetURLModule(),
+        "uri": URIModule(),
     ]
 
     public static func module(named name: String) -> (any Module)? {

@@ -14,6 +14,18 @@ public protocol Callback: AnyObject, Sendable {
     func warning(_ diagnostic: Diagnostic)
     func error(_ diagnostic: Diagnostic)
     func recap(_ stats: [(host: String, stats: HostRecap)])
+    /// `max_fail_percentage` ended the play: "NO MORE HOSTS LEFT".
+    func noHostsRemaining()
+    /// A line an action prints itself (`pause`'s "Pausing for N seconds").
+    func display(_ text: String)
+    /// `set_stats` data after the recap (ANSIBLE_SHOW_CUSTOM_STATS): per host, then the run's.
+    func customStats(perHost: [(String, PyDict)], run: PyDict?)
+}
+
+extension Callback {
+    public func noHostsRemaining() {}
+    public func display(_ text: String) {}
+    public func customStats(perHost: [(String, PyDict)], run: PyDict?) {}
 }
 
 /// The counters of one host in the recap.

@@ -9,6 +9,8 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
     let writeError: (String) -> Void
     let verbosity: Int
     let columns = 79
+    /// Error reports already printed (ansible deduplicates them).
+    var printedErrors = Set<String>()
 
     public init(verbosity: Int, write: @escaping (String) -> Void, writeError: @escaping (String) -> Void) {
         self.verbosity = verbosity
@@ -105,16 +107,21 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
     func failure(host: String, _ values: PyDict, short: String, location: SourceLocation, ignored: Bool) {
         var body = values
         body["failed"] = nil
+        // The traceback is ansible's -vvv business; the report leaves it out.
+        body["exception"] = nil
         let kind = Self.controllerActions.contains(short) ? "Action" : "Module"
         // With no_log the message stays hidden too (ansible-core 2.21 still prints it here).
         let message = values["censored"] != nil ? "(censored due to no_log)" : values["msg"]?.pythonString ?? "Task failed."
-        var text = "[ERROR]: Task failed: \(kind) failed: \(message)\n"
+        // A task's `timeout` is the task's failure, not its action's: its message says so itself.
+        var text = values["timedout"] != nil ? "[ERROR]: \(message)\n" : "[ERROR]: Task failed: \(kind) failed: \(message)\n"
         if location.line > 0 {
             var absolute = location
             absolute.file = URL(fileURLWithPath: location.file).standardizedFileURL.path
             text += "Origin: \(absolute)\n\n" + Self.excerpt(location) + "\n"
         }
-        write(text)
+        // ansible's display prints an error only once per run: later hosts failing the same way
+        // show just their `fatal:` line.
+        if printedErrors.insert(text).inserted { write(text) }
         write("fatal: [\(host)]: FAILED! => \(JSONText.encode(.dict(sorted(body))))\n")
         if ignored { write("...ignoring\n") }
     }
@@ -145,6 +152,25 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
 
     public func warning(_ diagnostic: Diagnostic) { writeError(DiagnosticRenderer().render(diagnostic) + "\n") }
     public func error(_ diagnostic: Diagnostic) { writeError(DiagnosticRenderer().render(diagnostic) + "\n") }
+
+    public func noHostsRemaining() { banner("NO MORE HOSTS LEFT") }
+
+    public func display(_ text: String) { write(text + "\n") }
+
+    /// ansible's default callback dumps each value as JSON indented by one with the line
+    /// breaks taken out: `{ "count": 4, "names": [  "a",  "b" ]}`.
+    public func customStats(perHost: [(String, PyDict)], run: PyDict?) {
+        banner("CUSTOM STATS:")
+        func flat(_ d: PyDict) -> String {
+            JSONText.encode(.dict(sorted(d)), indent: 1).replacingOccurrences(of: "\n", with: "")
+        }
+        for (host, data) in perHost { write("\t\(host): \(flat(data))\n") }
+        if let run {
+            write("\n")
+            write("\tRUN: \(flat(run))\n")
+        }
+        write("\n")
+    }
 
     public func recap(_ stats: [(host: String, stats: HostRecap)]) {
         banner("PLAY RECAP")

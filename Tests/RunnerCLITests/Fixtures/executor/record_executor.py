@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Record what the real ansible-playbook (ansible-core 2.21) prints for the executor cases here.
+
+    python3 Tests/RunnerCLITests/Fixtures/executor/record_executor.py [CASE ...]
+    (runs $ORACLE_VENV/bin/ansible-playbook, ORACLE_VENV defaulting to /tmp/oracle)
+
+Each folder beside this script is a case: site.yml and hosts (local-connection hosts). The case
+is copied to a fresh temporary folder and run there as `ansible-playbook -i hosts site.yml ARGS`
+with ANSIBLE_NOCOLOR=1, no standard input, and the environment of CASES; its stdout (the
+temporary folder's path replaced by <dir>) and exit code go to <case>/expected.json together
+with the arguments, environment and how ExecutorKeywordTests compares them:
+  "exact"   the whole stdout
+  "sorted"  the lines sorted (hosts run at once: ansible's order depends on timing)
+  "results" the result lines sorted and the recap exact, banners left out (strategy: free)
+Every case runs with `-f 1` so that results come in the order hosts were queued.
+"""
+import json, os, shutil, subprocess, sys, tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VENV = os.environ.get("ORACLE_VENV", "/tmp/oracle")
+PLAYBOOK = os.path.join(VENV, "bin", "ansible-playbook")
+
+CASES = {
+    "serial_int": {},
+    "serial_list": {},
+    "serial_percent": {},
+    "serial_batch_failed": {},
+    "serial_earlier_failure": {},
+    "max_fail_percentage": {},
+    "any_errors_fatal_serial": {},
+    "end_batch": {},
+    "end_play_serial": {},
+    "order": {},
+    "order_shuffle": {"compare": "sorted"},
+    "free_one_host": {},
+    "free_hosts": {"compare": "results"},
+    "controller_actions": {"env": {"ANSIBLE_SHOW_CUSTOM_STATS": "1"}},
+    "pause": {},
+    "check_mode": {},
+    "check_mode_cli": {"args": ["--check"]},
+    "timeout": {},
+}
+
+
+def record(name, spec):
+    d = tempfile.mkdtemp(prefix="runner-exec-")
+    try:
+        work = os.path.join(d, name)
+        shutil.copytree(os.path.join(HERE, name), work, ignore=shutil.ignore_patterns("expected.json"))
+        args = ["-f", "1"] + spec.get("args", [])
+        env = dict(os.environ, ANSIBLE_NOCOLOR="1", **spec.get("env", {}))
+        p = subprocess.run([PLAYBOOK, "-i", "hosts", "site.yml"] + args, cwd=work, env=env,
+                           stdin=subprocess.DEVNULL, capture_output=True)
+        stdout = p.stdout.decode("utf-8")  # bytes as printed: pause ends a line with "\r\n"
+        out = {"args": args, "env": spec.get("env", {}), "compare": spec.get("compare", "exact"),
+               "exit_code": p.returncode, "stdout": stdout.replace(work, "<dir>")}
+        with open(os.path.join(HERE, name, "expected.json"), "w") as f:
+            json.dump(out, f, indent=1, sort_keys=True)
+            f.write("\n")
+    finally:
+        shutil.rmtree(d)
+
+
+for name in sys.argv[1:] or sorted(CASES):
+    record(name, CASES[name])
+    print("recorded", name)
