@@ -1,12 +1,12 @@
 import Foundation
 
 extension Become {
-    /// A request made as the login user that runs `script` as `user`: a short outer script
-    /// that execs sudo/su on `/bin/sh -c '<marker>; <bootstrap>'`, fed (through descriptor 3)
-    /// an inner stream: the password line when there is one, then the bootstrap stream of the
-    /// real script and payload. sudo closes descriptors above 2, so everything the inner side
-    /// needs travels on its stdin. Nothing secret is in any argv.
-    public func wrap(script: String, input: Data?, environment: [String: String]) -> (script: String, input: Data, marker: String) {
+    /// The bootstrap stream, sent as the login user, that runs `script` as `user`: a one-line
+    /// outer script that execs sudo/su on `/bin/sh -c '<marker>; <bootstrap>'` with the rest of
+    /// the stream as its stdin: the password line when there is one, then the bootstrap stream
+    /// of the real script and payload. sudo closes descriptors above 2, so everything the inner
+    /// side needs travels on its stdin. Nothing secret is in any argv.
+    public func wrap(script: String, input: Data?, environment: [String: String]) -> (stream: Data, marker: String) {
         let marker = "BECOME-SUCCESS-" + Self.nonce()
         let innerProgram = "echo \(marker); " + ShellBootstrap.program
         var payload = Data()
@@ -27,8 +27,8 @@ extension Become {
         }
         payload.append(ShellBootstrap.stream(script: script, input: input, environment: environment))
         // exec: if sudo/su cannot start, the login shell ends here instead of going on.
-        let outer = "exec " + command.map(ShellQuote.quote).joined(separator: " ") + " <&3\n"
-        return (outer, payload, marker)
+        let outer = "exec " + command.map(ShellQuote.quote).joined(separator: " ") + "\n"
+        return (ShellBootstrap.stream(script: outer, input: payload, environment: [:], passStdin: true), marker)
     }
 
     /// The outcome as the task sees it: the marker line removed, or the reason escalation failed.

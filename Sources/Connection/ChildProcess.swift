@@ -21,6 +21,10 @@ enum ChildProcess {
         process.standardInput = stdin == nil ? FileHandle.nullDevice : inPipe
         process.standardOutput = outPipe
         process.standardError = errPipe
+        // Process.waitUntilExit() polls its run loop every 50 ms; the termination handler is
+        // called as soon as the child is reaped, which saves that much on every task.
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         do {
             try process.run()
         } catch {
@@ -46,7 +50,7 @@ enum ChildProcess {
         }
         let out = outPipe.fileHandleForReading.readDataToEndOfFile()
         group.wait()
-        process.waitUntilExit()
+        exited.wait()
         let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
         return Output(status: status, stdout: out, stderr: errBox.data)
     }

@@ -20,7 +20,7 @@ public struct SSHConnection: Connection {
             return try send(ShellBootstrap.stream(script: script, input: input, environment: environment))
         }
         let wrapped = become.wrap(script: script, input: input, environment: environment)
-        let outcome = try send(ShellBootstrap.stream(script: wrapped.script, input: wrapped.input, environment: [:]))
+        let outcome = try send(wrapped.stream)
         return try become.unwrap(outcome, marker: wrapped.marker, host: settings.host)
     }
 
