@@ -36,10 +36,10 @@ public struct DiagnosticRenderer: Sendable {
     func excerpt(at loc: SourceLocation) -> String? {
         let text = sources[loc.file] ?? (try? String(contentsOfFile: loc.file, encoding: .utf8))
         guard let text else { return nil }
-        var lineNo = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNo += 1
-            guard lineNo == loc.line else { continue }
+        // Only the lines up to the wanted one are split off: a file may be tens of megabytes.
+        guard loc.line > 0 else { return nil }
+        for (index, line) in text.split(separator: "\n", maxSplits: loc.line, omittingEmptySubsequences: false).enumerated() {
+            guard index + 1 == loc.line else { continue }
             let shown = line.hasSuffix("\r") ? line.dropLast() : line
             if shown.count > 200 { return nil }
             let gutter = String(loc.line)

@@ -12,6 +12,13 @@ public struct PyDict: Sendable {
     }
 
     public var count: Int { keys.count }
+
+    /// Room for `n` keys without rehashing (a vars file may hold hundreds of thousands).
+    public mutating func reserveCapacity(_ n: Int) {
+        keys.reserveCapacity(n)
+        values.reserveCapacity(n)
+        index.reserveCapacity(n)
+    }
     public var isEmpty: Bool { keys.isEmpty }
 
     /// Looks up or sets a key. Setting an existing key keeps its position and its original key

@@ -69,11 +69,19 @@ extension PlaybookExecutor {
         return TaskResult(v)
     }
 
+    /// A failure when includes nest deeper than `maxIncludeDepth` (an include of itself).
+    func includeTooDeep(_ target: String) -> HostOutcome? {
+        guard includeDepth >= Self.maxIncludeDepth else { return nil }
+        return HostOutcome(result: .failed("Includes nested \(Self.maxIncludeDepth) levels deep at \(target): "
+                                           + "it probably includes itself; stop the recursion with a 'when' condition"), included: nil)
+    }
+
     /// `include_tasks`: the file's tasks run on this host right after the include.
     func includeTasks(_ args: PyDict, host: String, task: Task) -> HostOutcome {
         guard let target = (args["_raw_params"] ?? args["file"])?.pythonString else {
             return HostOutcome(result: .failed("No file specified for include_tasks"), included: nil)
         }
+        if let tooDeep = includeTooDeep(target) { return tooDeep }
         let roleDirectory = task.roleIndex.flatMap { $0 < playRoles.count ? playRoles[$0].directory : nil }
         let applyTags = task.inheritedTags + TagListValue.tags(args["apply"]?.dictValue?["tags"])
         do {
@@ -94,6 +102,7 @@ extension PlaybookExecutor {
         guard let name = args["name"]?.pythonString else {
             return HostOutcome(result: .failed("'name' is a required field for include_role."), included: nil)
         }
+        if let tooDeep = includeTooDeep("role \(name)") { return tooDeep }
         let applyTags = task.inheritedTags + TagListValue.tags(args["apply"]?.dictValue?["tags"])
         do {
             let (roles, items) = try loader.includeRole(name, tasksFrom: args["tasks_from"]?.pythonString ?? "main",

@@ -104,6 +104,8 @@ extension PlaybookExecutor {
             var merged = inner[IncludeParams.key]?.dictValue ?? PyDict()
             merged.merge(group.batch.vars)
             inner[IncludeParams.key] = .dict(merged)
+            includeDepth += 1
+            defer { includeDepth -= 1 }
             failed.formUnion(runItems(group.batch.items, hosts: group.hosts.filter { isActive($0) }, blockVars: inner))
         }
         return failed

@@ -127,8 +127,8 @@ extension PlaybookExecutor {
                 guard let name = try? engine.template(candidate, vars: scope, origin: play.location).pythonString else { continue }
                 let path = name.hasPrefix("/") ? name : (play.directory as NSString).appendingPathComponent(name)
                 guard FileManager.default.fileExists(atPath: path),
-                      let loaded = try? YAMLLoader.loadFile(path) else { continue }
-                if case .dict(let d) = loaded.value { out.merge(d) }
+                      let loaded = try? parsedVarsFile(path) else { continue }
+                if case .dict(let d) = loaded { if out.isEmpty { out = d } else { out.merge(d) } }
                 break
             }
         }
@@ -137,6 +137,13 @@ extension PlaybookExecutor {
     }
 
     static let undecryptableVarsFile = "Invalid vars_files file "
+    /// A `vars_files` file's value, parsed on first use in the play.
+    func parsedVarsFile(_ path: String) throws(Diagnostic) -> Value {
+        if let value = parsedVarsFiles[path] { return value }
+        let value = try YAMLLoader.loadFile(path).value
+        parsedVarsFiles[path] = value
+        return value
+    }
 
     /// Checks that every `vars_files` entry resolves for every host before the play runs.
     func checkVarsFiles() -> Diagnostic? {
@@ -157,7 +164,14 @@ extension PlaybookExecutor {
                 for name in names {
                     let path = name.hasPrefix("/") ? name : (play.directory as NSString).appendingPathComponent(name)
                     guard FileManager.default.fileExists(atPath: path) else { continue }
-                    do { _ = try YAMLLoader.loadFile(path) } catch {
+                    do {
+                        let value = try parsedVarsFile(path)
+                        if !value.isNone && value.dictValue == nil {
+                            return Diagnostic.error("Invalid variable file contents: a \(value.pythonTypeName) where a mapping of variables belongs",
+                                                    at: SourceLocation(file: path, line: 1, column: 1),
+                                                    hint: "A vars file is a YAML mapping of variable names to values.", kind: .parse)
+                        }
+                    } catch {
                         guard YAMLLoader.isVaulted(path: path) else { return error }
                         var d = error
                         let absolute = path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)

@@ -45,6 +45,16 @@ public final class PlaybookExecutor: @unchecked Sendable {
     var interrupted = false
     var inventoryVarsCache: [String: PyDict] = [:]
     var varsFilesCache: [String: PyDict] = [:]
+    /// Set when a play could not start (a broken `vars_files` file): the run stops with
+    /// ansible-playbook's exit code for it, 4.
+    var playLoadFailed = false
+    /// How many `include_tasks`/`include_role` levels the running task sits under.
+    var includeDepth = 0
+    /// Deeper includes fail: a file that includes itself would otherwise recurse until the
+    /// stack runs out (ansible-playbook loops forever).
+    static let maxIncludeDepth = 64
+    /// Each `vars_files` file parsed once per play, whatever the number of hosts (by path).
+    var parsedVarsFiles: [String: Value] = [:]
     /// `vars_prompt` answers; without a terminal each prompt takes its default, as in ansible.
     var promptVars = PyDict()
     /// Set by `any_errors_fatal`: no further task or play runs.
@@ -97,6 +107,7 @@ public final class PlaybookExecutor: @unchecked Sendable {
         callback.recap(stats)
         if Self.truthy(options.environment["ANSIBLE_SHOW_CUSTOM_STATS"]) { showCustomStats() }
         closeConnections()
+        if playLoadFailed { return 4 }
         if hostOrder.contains(where: { hosts[$0]!.stats.unreachable > 0 }) { return 4 }
         if hostOrder.contains(where: { hosts[$0]!.stats.failures > 0 }) { return 2 }
         return 0
@@ -135,11 +146,13 @@ public final class PlaybookExecutor: @unchecked Sendable {
         promptVars = Self.promptDefaults(play.keywords["vars_prompt"], extraVars: options.extraVars)
         freeStrategy = templatedPlayKeyword("strategy")?.pythonString == "free"
         endPlay = false
-        // A vaulted vars file that cannot be decrypted stops the run before the play starts.
+        // vars_files that cannot be found, read or decrypted stop the run before the play starts.
         playHosts = matched
-        if let failure = checkVarsFiles(), failure.message.hasPrefix(Self.undecryptableVarsFile) {
+        varsFilesCache = [:]
+        parsedVarsFiles = [:]
+        if let failure = checkVarsFiles() {
             callback.error(failure)
-            loadFailure = failure
+            if failure.message.hasPrefix(Self.undecryptableVarsFile) { loadFailure = failure } else { playLoadFailed = true }
             return false
         }
         for batch in serialBatches(matched) {
@@ -150,11 +163,6 @@ public final class PlaybookExecutor: @unchecked Sendable {
             for h in batch { hosts[h]!.ended = false }
             batchStartFailed = Set(batch.filter { hosts[$0]!.failed })
             callback.playStart(name: play.name, location: play.location)
-            varsFilesCache = [:]
-            if let failure = checkVarsFiles() {
-                callback.error(failure)
-                return false
-            }
             gatherFactsForPlay()
             for section in play.sections {
                 if freeStrategy {

@@ -55,6 +55,7 @@ extension PlaybookLoader {
                 throw Diagnostic.error("a roles: entry needs `role:`", at: entry.location, kind: .parse)
             }
             name = role.pythonString
+            try KeywordTypes.validate(entry, kind: "RoleInclude")
             tags += TagList.parse(d["tags"] ?? .none)
             for (k, v) in d.items where !TaskKeywords.roleEntry.contains(k.pythonString) || k.pythonString == "vars" {
                 if k.pythonString == "vars", case .dict(let vars) = v { params.merge(vars) } else { params[k] = v }

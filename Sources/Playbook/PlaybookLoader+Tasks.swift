@@ -47,6 +47,11 @@ extension PlaybookLoader {
                 throw Diagnostic.error("'\(key)' is not a valid attribute for a Block", at: loc,
                                        hint: "A block takes block/rescue/always and task keywords, not a module.", kind: .parse)
             }
+            try KeywordTypes.validate(entry, kind: "Block")
+            if dict["block"]?.isNone == true {
+                throw Diagnostic.error("A malformed block was encountered while loading block: the block is empty (None)", at: entry.location,
+                                       hint: "Give `block:` a list of tasks.", kind: .parse)
+            }
             var inner = context
             inner.tags = context.tags + ownTags
             var keywords = dict
@@ -63,6 +68,12 @@ extension PlaybookLoader {
             return [.block(block)]
         }
         let task = try makeTask(entry, dict, context, ownTags: ownTags)
+        if task.shortAction == "import_tasks" || task.shortAction == "import_role",
+           dict.contains("loop") || dict.keys.contains(where: { TaskKeywords.isLoopWith($0.pythonString) }) {
+            let include = task.shortAction == "import_tasks" ? "include_tasks" : "include_role"
+            throw Diagnostic.error("You cannot use loops on '\(task.shortAction)' statements. You should use '\(include)' instead.",
+                                   at: entry.location, hint: "Imports are static; loop over an `\(include)` instead.", kind: .parse)
+        }
         switch task.shortAction {
         case "import_tasks":
             return try importTasks(task, entry, context)
@@ -74,6 +85,7 @@ extension PlaybookLoader {
     }
 
     func makeTask(_ entry: Located, _ dict: PyDict, _ context: TaskContext, ownTags: [String]) throws(Diagnostic) -> Task {
+        try KeywordTypes.validate(entry, kind: context.isHandler ? "Handler" : "Task")
         let allowed = context.isHandler ? TaskKeywords.handler : TaskKeywords.task
         var candidates: [(String, SourceLocation)] = []
         for (key, loc) in entry.keys where !allowed.contains(key) && !TaskKeywords.isLoopWith(key) {
@@ -158,6 +170,9 @@ extension PlaybookLoader {
             } catch {
                 throw Diagnostic.error(error.description, at: loc, hint: "Balance the quotes and Jinja braces in the arguments.", kind: .parse)
             }
+        case .list:
+            throw Diagnostic.error("unexpected parameter type in action: list", at: loc,
+                                   hint: "Give module options as a mapping or as `key=value` text.", kind: .parse)
         default:
             var d = PyDict()
             d["_raw_params"] = raw

@@ -35,6 +35,10 @@ public struct PlaybookLoader {
             throw Diagnostic.error("A playbook must be a list of plays, got a \(doc.value.pythonTypeName) instead", at: doc.location,
                                    hint: "Start each play with `- hosts: ...`.", kind: .parse)
         }
+        if doc.value.listValue?.isEmpty == true {
+            throw Diagnostic.error("A playbook must contain at least one play: \(path)", at: doc.location,
+                                   hint: "Add a play such as `- hosts: all`.", kind: .parse)
+        }
         let directory = (path as NSString).deletingLastPathComponent
         var plays: [Play] = []
         for entry in doc.items {
@@ -62,6 +66,8 @@ public struct PlaybookLoader {
             throw Diagnostic.error("'\(key)' is not a valid attribute for a Play", at: loc,
                                    hint: "Check the spelling; play keywords are listed in Ansible's playbook keyword reference.", kind: .parse)
         }
+        try KeywordTypes.validate(entry, kind: "Play")
+        try KeywordTypes.validatePlay(entry)
         guard let hosts = entry.child("hosts") else {
             throw Diagnostic.error("the field 'hosts' is required but was not set", at: entry.location,
                                    hint: "Add `hosts: all` (or a pattern) to the play.", kind: .parse)

@@ -14,7 +14,8 @@ public enum TaskKeywords {
     ])
     public static let handler: Set<String> = task.union(["listen"])
     public static let block: Set<String> = base.union(["block", "rescue", "always", "notify"])
-    public static let play: Set<String> = base.union([
+    /// Plays take no `when` (ansible-core's `Play` is not `Conditional`).
+    public static let play: Set<String> = base.subtracting(["when"]).union([
         "hosts", "gather_facts", "gather_subset", "gather_timeout", "fact_path", "vars_files", "vars_prompt",
         "validate_argspec", "roles", "handlers", "pre_tasks", "post_tasks", "tasks", "force_handlers",
         "max_fail_percentage", "serial", "strategy", "order",

@@ -136,19 +136,18 @@ public struct YAMLConstructor {
     private mutating func mapping(_ node: YAMLNode) throws(Diagnostic) -> PyDict {
         let (merged, own) = try flattened(node)
         var dict = PyDict()
+        dict.reserveCapacity(merged.count + own.count)
         for (pair, unsafe) in merged {
             let k = try key(pair.key), v = try construct(pair.value)
             dict[unsafe ? Self.markedUnsafe(k) : k] = unsafe ? Self.markedUnsafe(v) : v
         }
-        var seen: [Value: YAMLNode] = [:]
         for (pair, _) in own {
             let k = try key(pair.key)
-            if seen[k] != nil || dict.contains(k) {
+            if dict.contains(k) {
                 warnings.append(.warning(
                     "Found duplicate mapping key \(k.pythonRepr). Using last defined value only.",
                     at: pair.key.location))
             }
-            seen[k] = pair.key
             dict[k] = try construct(pair.value)
         }
         return dict

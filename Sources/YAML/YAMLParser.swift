@@ -68,12 +68,29 @@ private struct Builder {
     let file: String
     var anchors: [String: YAMLNode] = [:]
 
-    enum Frame {
-        case sequence(items: [YAMLNode], tag: String?, anchor: String?, location: SourceLocation)
-        case mapping(pairs: [YAMLNode.Pair], pendingKey: YAMLNode?, tag: String?, anchor: String?, location: SourceLocation)
+    /// An open collection. A class, so appending to it never copies the items gathered so far
+    /// (an enum payload taken out and put back is copied on every append: quadratic time).
+    final class Frame {
+        let isMapping: Bool
+        var items: [YAMLNode] = []
+        var pairs: [YAMLNode.Pair] = []
+        var pendingKey: YAMLNode?
+        let tag: String?
+        let anchor: String?
+        let location: SourceLocation
+
+        init(isMapping: Bool, tag: String?, anchor: String?, location: SourceLocation) {
+            self.isMapping = isMapping
+            self.tag = tag
+            self.anchor = anchor
+            self.location = location
+        }
     }
 
     var stack: [Frame] = []
+    /// libyaml 0.2.6 (ansible's) stops at 1000 nested flow or indentation levels; deeper
+    /// documents would also exhaust runner's stack when built into values.
+    static let maxDepth = 1000
     var documents: [YAMLNode?] = []
     var root: YAMLNode? = nil
 
@@ -159,22 +176,21 @@ private struct Builder {
                 let node = YAMLNode(content: .scalar(text, style), tag: tag, location: start, anchor: anchor)
                 if let a = node.anchor { anchors[a] = node }
                 add(node)
+            case YAML_SEQUENCE_START_EVENT where stack.count >= Self.maxDepth, YAML_MAPPING_START_EVENT where stack.count >= Self.maxDepth:
+                return .failure(.error("YAML syntax error: collections nested more than \(Self.maxDepth) levels deep", at: start,
+                                       hint: "Flatten the data; libyaml 0.2.6 (used by ansible) refuses such nesting too.", kind: .parse))
             case YAML_SEQUENCE_START_EVENT:
                 let s = event.data.sequence_start
                 if let a = Self.string(s.anchor), let error = duplicateAnchor(a, at: start) { return .failure(error) }
-                stack.append(.sequence(items: [], tag: Self.nonSpecific(Self.string(s.tag)), anchor: Self.string(s.anchor), location: start))
+                stack.append(Frame(isMapping: false, tag: Self.nonSpecific(Self.string(s.tag)), anchor: Self.string(s.anchor), location: start))
             case YAML_MAPPING_START_EVENT:
                 let m = event.data.mapping_start
                 if let a = Self.string(m.anchor), let error = duplicateAnchor(a, at: start) { return .failure(error) }
-                stack.append(.mapping(pairs: [], pendingKey: nil, tag: Self.nonSpecific(Self.string(m.tag)), anchor: Self.string(m.anchor), location: start))
+                stack.append(Frame(isMapping: true, tag: Self.nonSpecific(Self.string(m.tag)), anchor: Self.string(m.anchor), location: start))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-                let node: YAMLNode
-                switch stack.removeLast() {
-                case .sequence(let items, let tag, let anchor, let loc):
-                    node = YAMLNode(content: .sequence(items), tag: tag, location: loc, anchor: anchor)
-                case .mapping(let pairs, _, let tag, let anchor, let loc):
-                    node = YAMLNode(content: .mapping(pairs), tag: tag, location: loc, anchor: anchor)
-                }
+                let frame = stack.removeLast()
+                let node = YAMLNode(content: frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items),
+                                    tag: frame.tag, location: frame.location, anchor: frame.anchor)
                 if let a = node.anchor { anchors[a] = node }
                 add(node)
             default:
@@ -193,29 +209,21 @@ private struct Builder {
     static func nonSpecific(_ tag: String?) -> String? { tag == "!" ? nil : tag }
 
     func isOpen(anchor name: String) -> Bool {
-        stack.contains { frame in
-            switch frame {
-            case .sequence(_, _, let a, _), .mapping(_, _, _, let a, _): return a == name
-            }
-        }
+        stack.contains { $0.anchor == name }
     }
 
     mutating func add(_ node: YAMLNode) {
-        guard let top = stack.popLast() else {
+        guard let top = stack.last else {
             root = node
             return
         }
-        switch top {
-        case .sequence(var items, let tag, let anchor, let loc):
-            items.append(node)
-            stack.append(.sequence(items: items, tag: tag, anchor: anchor, location: loc))
-        case .mapping(var pairs, let pending, let tag, let anchor, let loc):
-            if let key = pending {
-                pairs.append(YAMLNode.Pair(key: key, value: node))
-                stack.append(.mapping(pairs: pairs, pendingKey: nil, tag: tag, anchor: anchor, location: loc))
-            } else {
-                stack.append(.mapping(pairs: pairs, pendingKey: node, tag: tag, anchor: anchor, location: loc))
-            }
+        if !top.isMapping {
+            top.items.append(node)
+        } else if let key = top.pendingKey {
+            top.pairs.append(YAMLNode.Pair(key: key, value: node))
+            top.pendingKey = nil
+        } else {
+            top.pendingKey = node
         }
     }
 }

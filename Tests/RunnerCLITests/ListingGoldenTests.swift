@@ -43,18 +43,13 @@ struct ListingGoldenTests {
     /// of them starts to match, so this list can only shrink.
     static let pending: [String: String] = [
         "err_action_and_module#1": "action: plus a module key in one task is not detected when both name the same module",
-        "err_import_tasks_with_loop#0": "import_tasks with a loop must be rejected at load time (exit 4); not checked yet",
-        "err_import_tasks_with_loop#1": "import_tasks with a loop must be rejected at load time (exit 4); not checked yet",
         "err_mixed_int_str_tags#2": "sorting int and str tags together crashes ansible (exit 250); runner does not reproduce the crash yet",
         "err_mixed_int_str_tags#3": "sorting int and str tags together crashes ansible (exit 250); runner does not reproduce the crash yet",
         "err_mixed_int_str_tags#4": "sorting int and str tags together crashes ansible (exit 250); runner does not reproduce the crash yet",
-        "err_play_missing_hosts#2": "a play without hosts in an imported playbook is not rejected yet",
         "err_removed_include#0": "the removed `include:` action is not reported with ansible's message/exit code yet",
         "err_role_bad_meta#0": "meta/main.yml shape errors (dependencies not a list, bad YAML) are not validated yet",
         "err_role_bad_meta#3": "meta/main.yml shape errors (dependencies not a list, bad YAML) are not validated yet",
-        "err_tags_wrong_type#0": "tags of a wrong type (dict, float) are not rejected yet",
         "err_tags_wrong_type#1": "tags of a wrong type (dict, float) are not rejected yet",
-        "err_tags_wrong_type#2": "tags of a wrong type (dict, float) are not rejected yet",
         "err_templated_undefined#2": "templated names/tags/hosts need the Jinja engine (issue 3)",
         "err_templated_undefined#3": "templated names/tags/hosts need the Jinja engine (issue 3)",
         "list_include_role#0": "include_role display name with FQCN and no name differs",
