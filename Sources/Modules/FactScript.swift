@@ -8,7 +8,8 @@ enum FactScript {
     static func script(hardware: Bool, network: Bool, virtual: Bool) -> String {
         var s = """
         s() { printf '\\n@@@%s\\n' "$1"; }
-        rd() { cat "$1" 2>/dev/null; }
+        rd() { [ -r "$1" ] && [ ! -d "$1" ] || return 1; while IFS= read -r l || [ -n "$l" ]; do printf '%s\\n' "$l"; done <"$1"; }
+        r1() { v=; [ -r "$1" ] && IFS= read -r v <"$1"; }
         s uname; uname -s; uname -r; uname -v; uname -m; uname -n
         s bits; getconf LONG_BIT 2>/dev/null
         s osrelease; rd /etc/os-release || rd /usr/lib/os-release
@@ -47,14 +48,14 @@ enum FactScript {
             s cpuinfo; rd /proc/cpuinfo
             s nproc; nproc 2>/dev/null || getconf _NPROCESSORS_ONLN
             s uptime; rd /proc/uptime
-            s dmi; for f in bios_date bios_vendor bios_version board_asset_tag board_name board_serial board_vendor board_version chassis_asset_tag chassis_serial chassis_vendor chassis_version chassis_type product_name product_serial product_uuid product_version sys_vendor; do printf '%s|%s\\n' "$f" "$(rd /sys/devices/virtual/dmi/id/$f)"; done
+            s dmi; for f in bios_date bios_vendor bios_version board_asset_tag board_name board_serial board_vendor board_version chassis_asset_tag chassis_serial chassis_vendor chassis_version chassis_type product_name product_serial product_uuid product_version sys_vendor; do r1 /sys/devices/virtual/dmi/id/$f; printf '%s|%s\\n' "$f" "$v"; done
             s mounts; while read -r dev mnt fs opts dump pass; do case "$dev" in /*|*:/*) [ "$fs" = none ] || printf '%s|%s|%s|%s|%s|%s|%s\\n' "$dev" "$mnt" "$fs" "$opts" "$dump" "$pass" "$(stat -f -c '%S %b %f %a %c %d' "$mnt" 2>/dev/null)";; esac; done < /proc/mounts
             """
         }
         if network {
             s += """
 
-            s links; for d in /sys/class/net/*; do [ -e "$d" ] || continue; printf '%s|%s|%s|%s|%s|%s|%s\\n' "$(rd $d/ifindex)" "${d##*/}" "$(rd $d/address)" "$(rd $d/mtu)" "$(rd $d/flags)" "$(rd $d/type)" "$([ -d $d/bridge ] && echo bridge; [ -d $d/bonding ] && echo bonding)"; done
+            s links; for d in /sys/class/net/*; do [ -e "$d" ] || continue; r1 $d/ifindex; i=$v; r1 $d/address; a=$v; r1 $d/mtu; m=$v; r1 $d/flags; f=$v; r1 $d/type; t=$v; k=; [ -d $d/bridge ] && k=bridge; [ -d $d/bonding ] && k=bonding; printf '%s|%s|%s|%s|%s|%s|%s\\n' "$i" "${d##*/}" "$a" "$m" "$f" "$t" "$k"; done
             s addrs; ip -o addr show 2>/dev/null
             s route4; ip -4 route get 8.8.8.8 2>/dev/null
             s route6; ip -6 route get 2404:6800:400a:800::1012 2>/dev/null
