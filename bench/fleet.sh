@@ -48,7 +48,8 @@ cleanup() {
     Tests/Support/sshd-fleet.sh stop "$fleet" >/dev/null 2>&1 || true
     rm -f /etc/init.d/runner-bench-svc
     rm -rf "$work" /tmp/runner-bench
-    userdel rbench 2>/dev/null || true; groupdel rbench 2>/dev/null || true
+    for u in $(getent passwd | cut -d: -f1 | grep '^rb_t'); do userdel "$u" 2>/dev/null || true; done
+    for g in $(getent group | cut -d: -f1 | grep '^rb_t'); do groupdel "$g" 2>/dev/null || true; done
 }
 trap cleanup EXIT
 Tests/Support/sshd-fleet.sh start "$max" "$fleet" >/dev/null
