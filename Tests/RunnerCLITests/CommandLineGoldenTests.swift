@@ -58,11 +58,11 @@ struct CommandLineGoldenTests {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        let stderr = DataCollector(err.fileHandleForReading)
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Outcome(code: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
+                       stderr: String(decoding: stderr.finish(), as: UTF8.self))
     }
 
     /// The results one host got, task by task, from the json callback's document in `stdout`
@@ -141,5 +141,24 @@ struct DiagnosticRenderingTests {
         #expect(lines.contains("   5 |         msg: [unclosed"), "the unclosed bracket's line is shown")
         #expect(lines.contains("     |              ^"), "a caret under the bracket")
         #expect(!outcome.stderr.contains("Fatal error"), "no Swift crash")
+    }
+}
+
+/// Drains a pipe on another thread so a chatty stderr cannot block the child.
+final class DataCollector: @unchecked Sendable {
+    private var data = Data()
+    private let group = DispatchGroup()
+
+    init(_ handle: FileHandle) {
+        group.enter()
+        DispatchQueue.global().async {
+            self.data = handle.readDataToEndOfFile()
+            self.group.leave()
+        }
+    }
+
+    func finish() -> Data {
+        group.wait()
+        return data
     }
 }

@@ -67,42 +67,6 @@ struct ExecutorKeywordTests {
 
     /// Runs the built runner with no standard input, as ansible-playbook was recorded.
     static func run(_ arguments: [String], in work: URL, environment: [String: String]) throws -> CommandLineGoldenTests.Outcome {
-        let process = Process()
-        process.executableURL = try CommandLineGoldenTests.runner()
-        process.arguments = arguments
-        process.currentDirectoryURL = work
-        var env = ProcessInfo.processInfo.environment
-        env["ANSIBLE_NOCOLOR"] = "1"
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let errData = DataCollector(err.fileHandleForReading)
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandLineGoldenTests.Outcome(code: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                                              stderr: String(decoding: errData.finish(), as: UTF8.self))
-    }
-}
-
-/// Drains a pipe on another thread so a chatty stderr cannot block the child.
-final class DataCollector: @unchecked Sendable {
-    private var data = Data()
-    private let group = DispatchGroup()
-
-    init(_ handle: FileHandle) {
-        group.enter()
-        DispatchQueue.global().async {
-            self.data = handle.readDataToEndOfFile()
-            self.group.leave()
-        }
-    }
-
-    func finish() -> Data {
-        group.wait()
-        return data
+        try CommandLineGoldenTests.run(arguments, in: work, environment: environment.mapValues { Optional($0) })
     }
 }

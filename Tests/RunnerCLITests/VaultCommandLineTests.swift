@@ -25,25 +25,12 @@ struct VaultCommandLineTests {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("runner-vault-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: fixtures.appendingPathComponent("vault"), to: work)
         defer { try? FileManager.default.removeItem(at: work) }
-        let process = Process()
-        process.executableURL = try CommandLineGoldenTests.runner()
-        process.arguments = arguments
-        process.currentDirectoryURL = work
-        var env = ProcessInfo.processInfo.environment
-        for key in env.keys where key.hasPrefix("ANSIBLE_") { env[key] = nil }
-        env["ANSIBLE_NOCOLOR"] = "1"
-        env.merge(extra) { $1 }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let outcome = CommandLineGoldenTests.Outcome(code: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                                                     stderr: String(decoding: stderr, as: UTF8.self))
+        var environment: [String: String?] = [:]
+        for key in ProcessInfo.processInfo.environment.keys where key.hasPrefix("ANSIBLE_") && key != "ANSIBLE_NOCOLOR" {
+            environment[key] = .some(nil)
+        }
+        for (key, value) in extra { environment[key] = value }
+        let outcome = try CommandLineGoldenTests.run(arguments, in: work, environment: environment)
         return (outcome, work.path)
     }
 
