@@ -5,8 +5,9 @@ extension Become {
     /// outer script that execs sudo/su on `/bin/sh -c '<marker>; <bootstrap>'` with the rest of
     /// the stream as its stdin: the password line when there is one, then the bootstrap stream
     /// of the real script and payload. sudo closes descriptors above 2, so everything the inner
-    /// side needs travels on its stdin. Nothing secret is in any argv.
-    public func wrap(script: String, input: Data?, environment: [String: String]) -> (stream: Data, marker: String) {
+    /// side needs travels on its stdin. Nothing secret is in any argv. With `passStdin` the
+    /// script reads the rest of the stream as its stdin (a persistent `RemoteShell`).
+    public func wrap(script: String, input: Data?, environment: [String: String], passStdin: Bool = false) -> (stream: Data, marker: String) {
         let marker = "BECOME-SUCCESS-" + Self.nonce()
         let innerProgram = "echo \(marker); " + ShellBootstrap.program
         var payload = Data()
@@ -25,7 +26,7 @@ extension Become {
             }
             command = [exe ?? "sudo"] + flagWords + ["-u", user, "/bin/sh", "-c", innerProgram]
         }
-        payload.append(ShellBootstrap.stream(script: script, input: input, environment: environment))
+        payload.append(ShellBootstrap.stream(script: script, input: input, environment: environment, passStdin: passStdin))
         // exec: if sudo/su cannot start, the login shell ends here instead of going on.
         let outer = "exec " + command.map(ShellQuote.quote).joined(separator: " ") + "\n"
         return (ShellBootstrap.stream(script: outer, input: payload, environment: [:], passStdin: true), marker)

@@ -2,7 +2,7 @@ import Foundation
 
 /// Privilege escalation for one task: Ansible's `become`, `become_method`, `become_user`,
 /// `become_exe`, `become_flags` and `become_password`.
-public struct Become: Sendable, Equatable {
+public struct Become: Sendable, Hashable {
     /// `sudo` or `su`.
     public var method: String
     /// The user to run as (`become_user`, default root).

@@ -16,6 +16,9 @@ public struct SSHConnection: Connection {
     }
 
     public func run(script: String, input: Data?, environment: [String: String], become: Become?) throws(ConnectionError) -> CommandOutcome {
+        if let outcome = try runInShell(script: script, input: input, environment: environment, become: become) {
+            return outcome
+        }
         guard let become else {
             return try send(ShellBootstrap.stream(script: script, input: input, environment: environment))
         }
@@ -25,7 +28,33 @@ public struct SSHConnection: Connection {
     }
 
     public func close() {
+        RemoteShellPool.shared.close(settings)
         SSHControlDirectory.shared.close(settings)
+    }
+
+    /// Runs the script in the host's persistent shell for `become`; nil when there is none to
+    /// use (no master yet, shells turned off, or a payload the host's shell cannot cut out).
+    func runInShell(script: String, input: Data?, environment: [String: String], become: Become?) throws(ConnectionError) -> CommandOutcome? {
+        let pool = RemoteShellPool.shared
+        guard pool.enabled, settings.password == nil else { return nil }
+        let controlPath = try SSHControlDirectory.shared.controlPath(for: settings)
+        guard let shell = try pool.checkout(.init(settings: settings, become: become), controlPath: controlPath) else { return nil }
+        if input != nil && !shell.carriesPayloads {
+            pool.checkin(shell, healthy: true)
+            return nil
+        }
+        switch shell.run(ShellBootstrap.stream(script: script, input: input, environment: environment)) {
+        case .answered(let outcome):
+            pool.checkin(shell, healthy: true)
+            return outcome
+        case .gone(let outcome):
+            pool.checkin(shell, healthy: false)
+            if outcome.rc == 255 {
+                let said = Self.withoutNoise(outcome.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
+                throw ConnectionError(unreachableMessage(said.isEmpty ? "Shared connection to \(settings.host) closed." : said))
+            }
+            return outcome
+        }
     }
 
     /// The destination as ssh takes it (an IPv6 address needs no brackets here).
@@ -35,11 +64,18 @@ public struct SSHConnection: Connection {
         if settings.password != nil {
             throw ConnectionError("password authentication (ansible_password) is not supported by runner yet: use a key or an ssh agent (host \(settings.host))")
         }
-        let controlPath = try SSHControlDirectory.shared.controlPath()
-        let options = settings.options(controlPath: controlPath)
-        SSHControlDirectory.shared.register(settings, closeCommand: [settings.executable] + options + ["-O", "exit", destination])
-        let argv = [settings.executable] + options + [destination, ShellBootstrap.commandLine]
-        let output = try ChildProcess.run("/usr/bin/env", argv, stdin: stream)
+        let controlPath = try SSHControlDirectory.shared.controlPath(for: settings)
+        let output: ChildProcess.Output
+        if let muxed = SSHMux.run(path: controlPath, command: ShellBootstrap.commandLine, input: stream) {
+            output = muxed
+        } else {
+            // No master yet (the host's first task) or it has gone: ssh opens one, which the
+            // following tasks reach through its socket.
+            let options = settings.options(controlPath: controlPath)
+            SSHControlDirectory.shared.register(settings, closeCommand: [settings.executable] + options + ["-O", "exit", destination])
+            let argv = [settings.executable] + options + [destination, ShellBootstrap.commandLine]
+            output = try ChildProcess.run("/usr/bin/env", argv, stdin: stream)
+        }
         let stderr = Self.withoutNoise(String(decoding: output.stderr, as: UTF8.self))
         if output.status == 255 {
             throw ConnectionError(unreachableMessage(stderr))

@@ -10,13 +10,23 @@ public final class SSHControlDirectory: @unchecked Sendable {
     private var path: String?
     /// ssh argv (executable first) that closes each master, by connection settings.
     private var masters: [SSHSettings: [String]] = [:]
+    /// The socket name of each host's master in the directory: a short serial number (runner
+    /// knows the path, so it can speak to the master itself; `%C` would leave that to ssh).
+    private var socketNames: [SSHSettings: String] = [:]
     private var signalSource: DispatchSourceSignal?
 
-    /// The directory, created on first use; `%C` (a 40-character hash) names each socket.
-    func controlPath() throws(ConnectionError) -> String {
+    /// The socket path of the master for `settings`, in the directory created on first use.
+    func controlPath(for settings: SSHSettings) throws(ConnectionError) -> String {
         lock.lock()
         defer { lock.unlock() }
-        if let path { return path + "/%C" }
+        let name: String
+        if let known = socketNames[settings] {
+            name = known
+        } else {
+            name = "m\(socketNames.count)"
+            socketNames[settings] = name
+        }
+        if let path { return path + "/" + name }
         var template = Array("/tmp/rnr-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
             throw ConnectionError("could not create a private ControlPath directory under /tmp: \(String(cString: strerror(errno)))")
@@ -25,7 +35,7 @@ public final class SSHControlDirectory: @unchecked Sendable {
         chmod(dir, 0o700)
         path = dir
         installInterruptHandler()
-        return dir + "/%C"
+        return dir + "/" + name
     }
 
     func register(_ settings: SSHSettings, closeCommand: [String]) {
@@ -38,23 +48,29 @@ public final class SSHControlDirectory: @unchecked Sendable {
     func close(_ settings: SSHSettings) {
         lock.lock()
         let command = masters.removeValue(forKey: settings)
+        let socket = socketNames[settings].flatMap { name in path.map { $0 + "/" + name } }
         lock.unlock()
-        if let command { Self.exitMaster(command) }
+        if let command { Self.exitMaster(command, socket: socket) }
     }
 
     /// Closes every master and removes the directory; the end of a run.
     public func closeAll() {
+        RemoteShellPool.shared.closeAll()
         lock.lock()
-        let commands = Array(masters.values)
+        let commands = masters.map { settings, command in (command, socketNames[settings].flatMap { name in path.map { $0 + "/" + name } }) }
         masters.removeAll()
+        socketNames.removeAll()
         let dir = path
         path = nil
         lock.unlock()
-        for command in commands { Self.exitMaster(command) }
+        for (command, socket) in commands { Self.exitMaster(command, socket: socket) }
         if let dir { try? FileManager.default.removeItem(atPath: dir) }
     }
 
-    private static func exitMaster(_ command: [String]) {
+    /// Asks the master to exit over its socket; `ssh -O exit` when that fails (a ControlPath
+    /// of the user's own in `ansible_ssh_args` wins over runner's).
+    private static func exitMaster(_ command: [String], socket: String?) {
+        if let socket, SSHMux.terminateMaster(path: socket) { return }
         _ = try? ChildProcess.run("/usr/bin/env", command, stdin: nil)
     }
 
