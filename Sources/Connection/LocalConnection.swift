@@ -11,7 +11,7 @@ public struct LocalConnection: Connection {
         var fullScript = script
         var payloadFile: URL? = nil
         if let input {
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runner-\(getpid())", isDirectory: true)
+            let dir = Self.payloadDirectory
             try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let file = dir.appendingPathComponent(UUID().uuidString)
             FileManager.default.createFile(atPath: file.path, contents: input, attributes: [.posixPermissions: 0o600])
@@ -28,6 +28,15 @@ public struct LocalConnection: Connection {
 }
 
 extension LocalConnection {
+    /// Where payload files wait (0600, in a 0700 directory of this run) until the script has
+    /// opened them.
+    static let payloadDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("runner-\(getpid())", isDirectory: true)
+
+    /// Removes the payload directory (the end of a run, or an interruption).
+    public static func removePayloadDirectory() {
+        try? FileManager.default.removeItem(at: payloadDirectory)
+    }
+
     /// `become` on the controller: the same sudo/su wrapping as over ssh, through the bootstrap
     /// run by a local `/bin/sh`.
     public func run(script: String, input: Data?, environment: [String: String], become: Become?) throws(ConnectionError) -> CommandOutcome {

@@ -36,7 +36,7 @@ public struct SSHConnection: Connection {
     /// use (no master yet, shells turned off, or a payload the host's shell cannot cut out).
     func runInShell(script: String, input: Data?, environment: [String: String], become: Become?) throws(ConnectionError) -> CommandOutcome? {
         let pool = RemoteShellPool.shared
-        guard pool.enabled, settings.password == nil else { return nil }
+        guard pool.enabled, settings.password == nil, settings.speaksMuxDirectly else { return nil }
         let controlPath = try SSHControlDirectory.shared.controlPath(for: settings)
         guard let shell = try pool.checkout(.init(settings: settings, become: become), controlPath: controlPath) else { return nil }
         if input != nil && !shell.carriesPayloads {
@@ -66,7 +66,7 @@ public struct SSHConnection: Connection {
         }
         let controlPath = try SSHControlDirectory.shared.controlPath(for: settings)
         let output: ChildProcess.Output
-        if let muxed = SSHMux.run(path: controlPath, command: ShellBootstrap.commandLine, input: stream) {
+        if settings.speaksMuxDirectly, let muxed = SSHMux.run(path: controlPath, command: ShellBootstrap.commandLine, input: stream) {
             output = muxed
         } else {
             // No master yet (the host's first task) or it has gone: ssh opens one, which the

@@ -13,7 +13,18 @@ public final class SSHControlDirectory: @unchecked Sendable {
     /// The socket name of each host's master in the directory: a short serial number (runner
     /// knows the path, so it can speak to the master itself; `%C` would leave that to ssh).
     private var socketNames: [SSHSettings: String] = [:]
-    private var signalSource: DispatchSourceSignal?
+    /// `control_path_dir` (`ANSIBLE_SSH_CONTROL_PATH_DIR`): where the run's private directory
+    /// is made (default /tmp, whose short path keeps socket paths under the ~100-byte limit).
+    private var baseDirectory = "/tmp"
+
+    /// Makes the run's directory in `directory` (`~` expanded) instead of /tmp; no effect once
+    /// the directory exists.
+    public func useBaseDirectory(_ directory: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard path == nil, !directory.isEmpty else { return }
+        baseDirectory = directory.hasPrefix("~") ? NSString(string: directory).expandingTildeInPath : directory
+    }
 
     /// The socket path of the master for `settings`, in the directory created on first use.
     func controlPath(for settings: SSHSettings) throws(ConnectionError) -> String {
@@ -27,14 +38,15 @@ public final class SSHControlDirectory: @unchecked Sendable {
             socketNames[settings] = name
         }
         if let path { return path + "/" + name }
-        var template = Array("/tmp/rnr-XXXXXX".utf8CString)
+        try? FileManager.default.createDirectory(atPath: baseDirectory, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o700])
+        var template = Array((baseDirectory + "/rnr-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
-            throw ConnectionError("could not create a private ControlPath directory under /tmp: \(String(cString: strerror(errno)))")
+            throw ConnectionError("could not create a private ControlPath directory in \(baseDirectory) (control_path_dir): \(String(cString: strerror(errno)))")
         }
         let dir = String(cString: made)
         chmod(dir, 0o700)
         path = dir
-        installInterruptHandler()
         return dir + "/" + name
     }
 
@@ -74,17 +86,4 @@ public final class SSHControlDirectory: @unchecked Sendable {
         _ = try? ChildProcess.run("/usr/bin/env", command, stdin: nil)
     }
 
-    /// Ctrl-C: close the masters and remove the directory, then exit as ansible-playbook does
-    /// when interrupted (99).
-    private func installInterruptHandler() {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [weak self] in
-            self?.closeAll()
-            FileHandle.standardError.write(Data("[ERROR]: User interrupted execution\n".utf8))
-            exit(99)
-        }
-        source.resume()
-        signalSource = source
-    }
 }

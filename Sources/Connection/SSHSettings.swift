@@ -31,6 +31,11 @@ public struct SSHSettings: Sendable, Hashable {
 
     public init(host: String) { self.host = host }
 
+    /// Whether runner opens sessions on the host's master itself (and keeps persistent shells
+    /// there). Not with an `ansible_ssh_executable` of the user's: that program then carries
+    /// every task, as the user asked (a wrapper that logs or records sees them all).
+    var speaksMuxDirectly: Bool { executable == "ssh" }
+
     /// The ssh options for this host, without the destination and the remote command. Order
     /// follows Ansible's (ssh keeps the first value it sees for an option).
     func options(controlPath: String) -> [String] {

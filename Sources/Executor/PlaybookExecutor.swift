@@ -89,6 +89,9 @@ public final class PlaybookExecutor: @unchecked Sendable {
 
     /// Runs every play and returns ansible-playbook's exit code.
     public func run(_ plays: [Play]) -> Int32 {
+        RunInterruption.install()
+        OpenFileLimit.raiseToHardLimit()
+        if let dir = options.environment["ANSIBLE_SSH_CONTROL_PATH_DIR"] { SSHControlDirectory.shared.useBaseDirectory(dir) }
         executionLock.lock_()
         defer { executionLock.unlock() }
         for play in plays {

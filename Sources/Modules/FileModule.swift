@@ -167,7 +167,9 @@ struct FileTask {
         for dir in prefixes {
             let d = ShellQuote.quote(dir)
             let fix = change.isEmpty ? "" : " && { \(change.commands(dir)); }"
-            script += "if [ ! -d \(d) ]; then mkdir \(d)\(fix) || exit 1; fi\n"
+            // A directory another process made meanwhile (hosts sharing a filesystem) is no
+            // error, as in ansible's file module; the second mkdir reports any other reason.
+            script += "if [ ! -d \(d) ]; then { mkdir \(d) 2>/dev/null || [ -d \(d) ] || mkdir \(d); }\(fix) || exit 1; fi\n"
         }
         return result(true, try act(script, statPath: path))
     }
