@@ -1,3 +1,4 @@
+import Core
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -10,23 +11,59 @@ import Glibc
 /// 99; SIGTERM ends runner by the signal itself (a shell sees 143), as ansible-playbook.
 public enum RunInterruption {
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    nonisolated(unsafe) private static var installed = false
+    nonisolated(unsafe) private static var handling = false
 
-    /// Installs the handlers (once; later calls do nothing).
+    /// Installs the handlers (once; later calls do nothing). The C handler only writes the
+    /// signal's number to a pipe (all a handler may safely do); a thread of its own reads it and
+    /// cleans up. (A Dispatch signal source would need the signals ignored or blocked, and both
+    /// are inherited: an ignored SIGINT never arrives, a blocked SIGTERM would reach no child.)
     public static func install() {
         lock.lock()
         defer { lock.unlock() }
-        guard sources.isEmpty else { return }
+        guard !installed, let wake = PipePump.pipe() else { return }
+        installed = true
+        signalPipe = wake.write
+        let reader = Thread {
+            var number: Int32 = 0
+            while true {
+                let n = withUnsafeMutableBytes(of: &number) { read(wake.read, $0.baseAddress, $0.count) }
+                if n == MemoryLayout<Int32>.size { interrupted(by: number) }
+                if n <= 0 && errno != EINTR { return }
+            }
+        }
+        reader.start()
         for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { interrupted(by: number) }
-            source.resume()
-            sources.append(source)
+            // A signal ignored when runner starts stays ignored (a background job of a script,
+            // nohup), as Python, and so ansible-playbook, leaves it.
+            var current = sigaction()
+            sigaction(number, nil, &current)
+            if unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == 1 { continue }  // SIG_IGN
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { number in
+                var value = number
+                _ = withUnsafeBytes(of: &value) { write(signalPipe, $0.baseAddress, $0.count) }
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = SA_RESTART
+            sigaction(number, &action, nil)
         }
     }
 
+    /// Called where a run ends: when an interruption is being handled, waits for it to end the
+    /// process (the run's own exit code and recap must not race it).
+    public static func waitIfInterrupted() {
+        lock.lock()
+        let busy = handling
+        lock.unlock()
+        if busy { while true { pause() } }
+    }
+
     private static func interrupted(by number: Int32) {
+        lock.lock()
+        handling = true
+        lock.unlock()
+        OutputGate.close()
         if number == SIGINT {
             FileHandle.standardError.write(Data("[ERROR]: User interrupted execution\n".utf8))
         }
@@ -60,3 +97,6 @@ public enum RunInterruption {
         return found
     }
 }
+
+/// The write end of the signal pipe (read by the handler, which can capture nothing).
+nonisolated(unsafe) private var signalPipe: Int32 = -1

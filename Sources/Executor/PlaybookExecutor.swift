@@ -89,6 +89,7 @@ public final class PlaybookExecutor: @unchecked Sendable {
 
     /// Runs every play and returns ansible-playbook's exit code.
     public func run(_ plays: [Play]) -> Int32 {
+        defer { RunInterruption.waitIfInterrupted() }
         RunInterruption.install()
         OpenFileLimit.raiseToHardLimit()
         if let dir = options.environment["ANSIBLE_SSH_CONTROL_PATH_DIR"] { SSHControlDirectory.shared.useBaseDirectory(dir) }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Unbuffered writes to stdout and stderr.
@@ -7,6 +8,6 @@ struct StandardStream: Sendable {
     static let error = StandardStream(handle: .standardError)
 
     func write(_ text: String) {
-        handle.write(Data(text.utf8))
+        OutputGate.pass { handle.write(Data(text.utf8)) }
     }
 }
