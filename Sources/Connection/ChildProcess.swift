@@ -51,6 +51,10 @@ enum ChildProcess {
         let out = outPipe.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         exited.wait()
+        // Closed here, not left to the handles' deinit: Foundation's Process keeps its pipes
+        // alive after the child has gone, which leaked two descriptors per task.
+        try? outPipe.fileHandleForReading.close()
+        try? errPipe.fileHandleForReading.close()
         let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
         return Output(status: status, stdout: out, stderr: errBox.data)
     }

@@ -257,9 +257,14 @@ enum Lookups {
         p.currentDirectoryURL = URL(fileURLWithPath: cwd)
         let pipe = Pipe()
         p.standardOutput = pipe
+        // The termination handler, not waitUntilExit (which polls every 50 ms).
+        let exited = DispatchSemaphore(value: 0)
+        p.terminationHandler = { _ in exited.signal() }
         do { try p.run() } catch { return (127, "") }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        exited.wait()
+        // Closed now: Foundation keeps a finished Process's pipes open otherwise.
+        try? pipe.fileHandleForReading.close()
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

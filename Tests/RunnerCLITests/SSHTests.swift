@@ -44,7 +44,7 @@ import Testing
         }
 
         /// Runs the playbook with the json callback (while `during` runs, when given).
-        func run(_ extra: [String] = [], during: (() -> Void)? = nil) throws -> Run {
+        func run(_ extra: [String] = [], environment: [String: String] = [:], during: (() -> Void)? = nil) throws -> Run {
             let process = Process()
             process.executableURL = try CommandLineGoldenTests.runner()
             process.arguments = ["-i", "hosts", "site.yml"] + extra
@@ -52,6 +52,7 @@ import Testing
             var env = ProcessInfo.processInfo.environment
             env["ANSIBLE_STDOUT_CALLBACK"] = "json"
             env["ANSIBLE_NOCOLOR"] = "1"
+            for (name, value) in environment { env[name] = value }
             process.environment = env
             let out = Pipe(), err = Pipe()
             process.standardOutput = out
