@@ -38,13 +38,16 @@ enum EncodingFilters {
         }
         t["to_uuid"] = plugin { r, v, a throws(TemplateError) in
             let ns = try r.strArg(a, 0, "namespace", "361E6D51-FAEC-444A-9079-341386DA8E2E")
-            let nsHex = ns.replacingOccurrences(of: "-", with: "").lowercased()
+            // Python's uuid.UUID(): braces and a urn:uuid: prefix allowed, then 32 hex digits.
+            var text = ns.replacingOccurrences(of: "urn:", with: "").replacingOccurrences(of: "uuid:", with: "")
+            text = text.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).replacingOccurrences(of: "-", with: "")
+            let digits = Array(text.utf8)
+            guard digits.count == 32, digits.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102) }) else {
+                throw .plugin("badly formed hexadecimal UUID string")
+            }
             var nsBytes: [UInt8] = []
-            var idx = nsHex.startIndex
-            while idx < nsHex.endIndex {
-                let next = nsHex.index(idx, offsetBy: 2)
-                nsBytes.append(UInt8(nsHex[idx..<next], radix: 16) ?? 0)
-                idx = next
+            for i in stride(from: 0, to: 32, by: 2) {
+                nsBytes.append(UInt8(String(decoding: digits[i..<(i + 2)], as: UTF8.self), radix: 16) ?? 0)
             }
             var h = Array(Digest.sha1(nsBytes + Array((try r.str(v)).utf8)).prefix(16))
             h[6] = (h[6] & 0x0F) | 0x50

@@ -19,7 +19,7 @@ public struct YAMLParser {
         var result: Result<[YAMLNode?], Diagnostic> = .success([])
         bytes.withUnsafeBufferPointer { buffer in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-            var builder = Builder(file: file)
+            var builder = Builder(file: file, input: buffer)
             result = builder.run(&parser)
         }
         return try result.get()
@@ -66,6 +66,8 @@ public struct YAMLParser {
 /// Assembles nodes from libyaml events, keeping anchors for aliases.
 private struct Builder {
     let file: String
+    /// The input, for placing reader errors (libyaml gives those a byte offset only).
+    var input: UnsafeBufferPointer<UInt8>? = nil
     var anchors: [String: YAMLNode] = [:]
 
     /// An open collection. A class, so appending to it never copies the items gathered so far
@@ -94,7 +96,25 @@ private struct Builder {
     var documents: [YAMLNode?] = []
     var root: YAMLNode? = nil
 
-    init(file: String) { self.file = file }
+    init(file: String, input: UnsafeBufferPointer<UInt8>? = nil) {
+        self.file = file
+        self.input = input
+    }
+
+    /// The line and column of a byte of the input (columns count characters, as libyaml's marks).
+    func location(byteOffset: Int) -> SourceLocation {
+        guard let input else { return SourceLocation(file: file) }
+        var line = 1, column = 1
+        for byte in input.prefix(max(0, min(byteOffset, input.count))) {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return SourceLocation(file: file, line: line, column: column)
+    }
 
     func location(_ mark: yaml_mark_t) -> SourceLocation {
         SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
@@ -116,6 +136,7 @@ private struct Builder {
                 message = "\(problem): #x\(String(parser.problem_value, radix: 16)) (byte offset \(parser.problem_offset))"
             }
             message += "; the file is not valid UTF-8/UTF-16 text"
+            loc = location(byteOffset: Int(parser.problem_offset))
         default:
             loc = location(parser.problem_mark)
             if let context = parser.context.map({ String(cString: $0) }) {
