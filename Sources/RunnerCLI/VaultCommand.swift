@@ -2,8 +2,8 @@ import Core
 import Foundation
 import Vault
 
-/// `runner vault encrypt|decrypt|view|encrypt_string ...`: ansible-vault's command line for the
-/// actions that need no editor. Output is byte-compatible with ansible-vault (the same envelope,
+/// `runner vault encrypt|decrypt|view|encrypt_string|create|edit|rekey ...`: ansible-vault's
+/// command line (the editor actions are in `VaultCommand+Editor.swift`). Output is byte-compatible with ansible-vault (the same envelope,
 /// 80-column hex lines, `!vault |` blocks indented by 10), and exit codes are its: 0 ok,
 /// 1 an error, 2 a bad command line, 5 bad option values.
 struct VaultCommand {
@@ -19,6 +19,11 @@ struct VaultCommand {
     var names: [String] = []
     var stdinName: String?
     var args: [String] = []
+    /// `rekey`'s `--new-vault-id` and `--new-vault-password-file`.
+    var newVaultID: String?
+    var newPasswordFile: String?
+    /// `create --skip-tty-check`.
+    var skipTTYCheck = false
     var environment = ProcessInfo.processInfo.environment
 
     /// A usage error (argparse's exit 2) or an option-value error (AnsibleOptionsError, exit 5).
@@ -85,6 +90,9 @@ struct VaultCommand {
             case "-n", "--name" where action == "encrypt_string": c.names.append(try value(name, inline))
             case "--stdin-name" where action == "encrypt_string": c.stdinName = try value(name, inline)
             case "--show-input" where action == "encrypt_string": break
+            case "--new-vault-id" where action == "rekey": c.newVaultID = try value(name, inline)
+            case "--new-vault-password-file", "--new-vault-pass-file" where action == "rekey": c.newPasswordFile = try value(name, inline)
+            case "--skip-tty-check" where action == "create": c.skipTTYCheck = true
             case "-p", "--prompt" where action == "encrypt_string":
                 throw Failure(code: ExitCode.optionsError, message: "--prompt is not implemented in this version of runner vault yet")
             default:
@@ -106,10 +114,7 @@ struct VaultCommand {
     }
 
     mutating func execute(renderer: DiagnosticRenderer) throws {
-        if ["create", "edit", "rekey"].contains(action) {
-            throw Failure(code: ExitCode.generalError, message: "runner vault \(action) is not implemented yet (encrypt, decrypt, view and encrypt_string are)")
-        }
-        let encrypting = action == "encrypt" || action == "encrypt_string"
+        let encrypting = ["encrypt", "encrypt_string", "create"].contains(action)
         var loader = VaultPasswordLoader(vaultIDs: vaultIDs, passwordFiles: passwordFiles, askVaultPassword: askVaultPassword,
                                          environment: environment, workingDirectory: FileManager.default.currentDirectoryPath)
         loader.autoPrompt = true
@@ -120,6 +125,9 @@ struct VaultCommand {
             throw Failure(code: ExitCode.optionsError, message: "A vault password is required to use Ansible's Vault")
         }
         switch action {
+        case "create": try create(secrets: secrets)
+        case "edit": try edit(secrets: secrets)
+        case "rekey": try rekey(secrets: secrets, renderer: renderer)
         case "view":
             for file in args {
                 let data = try read(file)

@@ -105,4 +105,62 @@ struct VaultCommandLineTests {
         #expect(r.code == 0, "\(r.stderr)")
         #expect(try Data(contentsOf: work.appendingPathComponent("plain.txt")) == original)
     }
+
+    /// `vault create|edit|rekey` as ansible-vault 2.21 answered the same steps (run by hand with
+    /// `script` for a terminal, 2026-11-29): create refuses a non-terminal stdout (exit 5, "not a
+    /// tty, editor cannot be opened") unless `--skip-tty-check`, and an existing file (exit 1,
+    /// "X exists, please use 'edit' instead"); an unchanged edit leaves the file's bytes alone;
+    /// an editor that fails is exit 1 ("Unable to execute the command ..."); rekey prints "Rekey
+    /// successful" and writes the new vault id's 1.2 header; a wrong old password is exit 1
+    /// ("Failed to rekey '<path>': Decryption failed ..."). The temporary plaintext is gone.
+    @Test func createEditRekey() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("runner-vault-ed-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("vault"), to: work)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let tmp = work.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        func run(_ args: [String], editor: String) throws -> CommandLineGoldenTests.Outcome {
+            try CommandLineGoldenTests.run(["vault"] + args, in: work, environment: ["EDITOR": editor, "TMPDIR": tmp.path])
+        }
+        let write = "sh -c 'printf \"hello\\n\" > \"$1\"' editor"
+        let file = work.appendingPathComponent("new.yml")
+
+        var r = try run(["create", "--vault-password-file", "pw_dev.txt", "new.yml"], editor: write)
+        #expect(r.code == 5 && r.stderr.contains("not a tty, editor cannot be opened"), "\(r.code) \(r.stderr)")
+        r = try run(["create", "--skip-tty-check", "--vault-password-file", "pw_dev.txt", "new.yml"], editor: write)
+        #expect(r.code == 0, "\(r.stderr)")
+        let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        r = try run(["view", "--vault-password-file", "pw_dev.txt", "new.yml"], editor: write)
+        #expect(r.stdout == "hello\n", "\(r.stdout) \(r.stderr)")
+        r = try run(["create", "--skip-tty-check", "--vault-password-file", "pw_dev.txt", "new.yml"], editor: write)
+        #expect(r.code == 1 && r.stderr.contains("new.yml exists, please use 'edit' instead"), "\(r.code) \(r.stderr)")
+
+        let before = try Data(contentsOf: file)
+        r = try run(["edit", "--vault-password-file", "pw_dev.txt", "new.yml"], editor: "true")
+        let after = try Data(contentsOf: file)
+        #expect(r.code == 0 && after == before, "an unchanged edit keeps the file: \(r.stderr)")
+        r = try run(["edit", "--vault-password-file", "pw_dev.txt", "new.yml"], editor: "sh -c 'printf \"changed\\n\" >> \"$1\"' e")
+        #expect(r.code == 0, "\(r.stderr)")
+        r = try run(["view", "--vault-password-file", "pw_dev.txt", "new.yml"], editor: "true")
+        #expect(r.stdout == "hello\nchanged\n", "\(r.stdout) \(r.stderr)")
+        r = try run(["edit", "--vault-password-file", "pw_dev.txt", "new.yml"], editor: "false")
+        #expect(r.code == 1 && r.stderr.contains("Unable to execute the command \"false "), "\(r.code) \(r.stderr)")
+
+        // A file ansible-vault encrypted, rekeyed to a labelled id.
+        r = try run(["view", "--vault-password-file", "pw_right.txt", "secrets.yml"], editor: "true")
+        let plaintext = r.stdout
+        #expect(r.code == 0 && !plaintext.isEmpty, "\(r.stderr)")
+        r = try run(["rekey", "--vault-password-file", "pw_wrong.txt", "--new-vault-id", "dev@pw_dev.txt", "secrets.yml"], editor: "true")
+        #expect(r.code == 1 && r.stderr.contains("Failed to rekey '\(work.path)/secrets.yml': Decryption failed"), "\(r.code) \(r.stderr)")
+        r = try run(["rekey", "--vault-password-file", "pw_right.txt", "--new-vault-id", "dev@pw_dev.txt", "secrets.yml"], editor: "true")
+        #expect(r.code == 0 && r.stderr.contains("Rekey successful"), "\(r.code) \(r.stderr)")
+        let header = try String(contentsOf: work.appendingPathComponent("secrets.yml"), encoding: .utf8)
+        #expect(header.hasPrefix("$ANSIBLE_VAULT;1.2;AES256;dev\n"))
+        r = try run(["view", "--vault-id", "dev@pw_dev.txt", "secrets.yml"], editor: "true")
+        #expect(r.code == 0 && r.stdout == plaintext, "\(r.stderr)")
+
+        let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
+        #expect(left.isEmpty, "no temporary plaintext is left: \(left)")
+    }
 }
