@@ -140,7 +140,7 @@ final class RemoteShell: @unchecked Sendable {
         "; __i=$((__i+1)); done
         case $__m in
         -) (unset __k __h __n __m __i __l __D; trap - EXIT HUP INT TERM; eval "$__s") </dev/null; __r=$? ;;
-        *) head -c "$__m" >"$__D/p" || exit 125
+        *) (umask 077; head -c "$__m" >"$__D/p") || exit 125
         (rm -f "$__D/p"; unset __k __h __n __m __i __l __D; trap - EXIT HUP INT TERM; eval "$__s") </dev/null 3<"$__D/p"; __r=$? ;;
         esac
         printf '\\n%s %s\\n' "$__k" "$__r"; printf '\\n%s\\n' "$__k" >&2

@@ -6,8 +6,7 @@ import Glibc
 
 /// Ctrl-C (SIGINT) and SIGTERM in the middle of a run, handled as ansible-playbook handles
 /// them, with nothing of runner's left behind: the processes runner started, and theirs, are
-/// ended (by PID: a local task's `sleep` is a grandchild), the persistent shells and ssh masters closed, the ControlPath directory and the local
-/// payload files removed. SIGINT then prints `[ERROR]: User interrupted execution` and exits
+/// ended (by PID: a local task's `sleep` is a grandchild), the persistent shells and ssh masters closed, the ControlPath directory removed. SIGINT then prints `[ERROR]: User interrupted execution` and exits
 /// 99; SIGTERM ends runner by the signal itself (a shell sees 143), as ansible-playbook.
 public enum RunInterruption {
     private static let lock = NSLock()
@@ -69,7 +68,6 @@ public enum RunInterruption {
         }
         for pid in descendants() { kill(pid, SIGTERM) }
         SSHControlDirectory.shared.closeAll()
-        LocalConnection.removePayloadDirectory()
         if number == SIGINT { exit(99) }
         signal(number, SIG_DFL)
         raise(number)

@@ -6,8 +6,8 @@ import Foundation
 /// The stream is a header line `"<script lines> <mode>"`, the script, then what the mode says
 /// follows: `-` nothing (the script's stdin is /dev/null), `+` the rest of the stream is the
 /// script's own stdin (how `become` hands the inner stream to sudo), or a byte count: a payload
-/// the bootstrap stores in a private `mktemp -d` directory, opens as file descriptor 3 and
-/// deletes at once. The bootstrap, POSIX sh that busybox ash runs too, reads the script lines
+/// the bootstrap stores (mode 0600) in a private `mktemp -d` directory, opens as file
+/// descriptor 3 and deletes at once. The bootstrap, POSIX sh that busybox ash runs too, reads the script lines
 /// with the `read` builtin (which never reads past a newline, so what follows stays intact)
 /// and `eval`s them in its own shell: no temporary script file, no second shell, one process
 /// fewer per task than writing the script out.
@@ -18,7 +18,7 @@ public enum ShellBootstrap {
         "IFS=' ' read -r __n __m || exit 125",
         "__s=; __i=0; while [ \"$__i\" -lt \"$__n\" ]; do IFS= read -r __l || exit 125; __s=\"$__s$__l",
         "\"; __i=$((__i+1)); done",
-        "case $__m in -) exec </dev/null ;; +) ;; *) __d=$(mktemp -d) || exit 125; cat >\"$__d/p\"; exec 3<\"$__d/p\" </dev/null; rm -rf \"$__d\" ;; esac",
+        "case $__m in -) exec </dev/null ;; +) ;; *) __d=$(mktemp -d) || exit 125; (umask 077; cat >\"$__d/p\"); exec 3<\"$__d/p\" </dev/null; rm -rf \"$__d\" ;; esac",
         "unset __n __m __i __l __d",
         "eval \"$__s\"",
     ].joined(separator: "\n")

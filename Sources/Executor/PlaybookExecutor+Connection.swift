@@ -43,7 +43,6 @@ extension PlaybookExecutor {
         for (_, entry) in connections { entry.connection.close() }
         connections.removeAll()
         SSHControlDirectory.shared.closeAll()
-        LocalConnection.removePayloadDirectory()
     }
 
     private func cached(_ host: String, key: String, make: () -> any Connection) -> any Connection {

@@ -7,7 +7,7 @@ import Testing
 /// shell): no task after the interrupted one starts, and nothing of runner's outlives it: no
 /// process of its tree (the local task's `sleep` included), no ssh master or client for the
 /// run's ControlPath directory (made under a `control_path_dir` of the test's own), no
-/// ControlPath directory, no local payload directory.
+/// ControlPath directory.
 @Suite(.serialized) struct InterruptTests {
     @Test(arguments: [SIGINT, SIGTERM])
     func interruptedMidTask(signal number: Int32) throws {
@@ -90,7 +90,6 @@ import Testing
         #expect(!Self.localSleepRunning(), "the local task's sleep outlived runner")
         let inside = (try? FileManager.default.contentsOfDirectory(atPath: controlDir)) ?? []
         #expect(inside.isEmpty, "the run's ControlPath directory is removed: \(inside)")
-        #expect(!FileManager.default.fileExists(atPath: "/tmp/runner-\(pid)"), "the local payload directory is removed")
     }
 
     /// Whether a `sleep 37` started by the local host's task still runs (its cwd is the project

@@ -228,4 +228,36 @@ import Testing
         #expect(seen.data.isEmpty, "the secret showed in ps: \(String(decoding: seen.data, as: UTF8.self).prefix(2000))")
         #expect((try? String(contentsOfFile: dir + "/cfg", encoding: .utf8)) == "password=\(secret)\n")
     }
+
+    /// A task's payload (here `stdin:`) reaches the target as a 0600 file, whichever way the task
+    /// travels: the host's first task (ssh opens the master; the bootstrap stores the payload),
+    /// later ones (the persistent shell), with become (its own shell), and on the local
+    /// connection. The file is already unlinked when the command runs; its mode is read
+    /// through the descriptor.
+    @Test func payloadFilesArePrivate() throws {
+        guard let fleet = Self.fleet() else { return }
+        let project = try Project(inventory: """
+            [fleet]
+            a \(fleet.hostVars(port: fleet.ports[2]))
+            local ansible_connection=local
+            """, playbook: """
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - command: stat -L -c '%a %h' /proc/self/fd/0
+                  args: {stdin: "first"}
+                - command: stat -L -c '%a %h' /proc/self/fd/0
+                  args: {stdin: "second"}
+                - command: stat -L -c '%a %h' /proc/self/fd/0
+                  args: {stdin: "third"}
+                  become: true
+            """)
+        defer { project.remove() }
+        let run = try project.run()
+        #expect(run.code == 0, "\(run.tasks) \(run.stderr)")
+        for host in ["a", "local"] {
+            let modes = run.results(host).map { $0["stdout"] as? String ?? "?" }
+            #expect(modes == ["600 0", "600 0", "600 0"], "\(host): mode and link count of the payload file: \(modes)")
+        }
+    }
 }
