@@ -62,6 +62,14 @@ public final class PlaybookExecutor: @unchecked Sendable {
     /// A failure that ends the run before a play starts (a vaulted vars file that cannot be
     /// decrypted): exit 1 with no play banner and no recap, as ansible-playbook does.
     var loadFailure: Diagnostic?
+    /// The exit code of a `loadFailure`: 1, or 5 for a bad option value.
+    var loadFailureCode: Int32 = 1
+    /// Play `order` values, as ansible-core accepts them.
+    static let hostOrders = ["inventory", "reverse_inventory", "sorted", "reverse_sorted", "shuffle"]
+    /// Play `strategy` values runner runs (`host_pinned` as `free` less the pinning; `debug` as
+    /// `linear`, without the interactive debugger).
+    static let strategies: Set<String> = ["linear", "free", "host_pinned", "debug", "ansible.builtin.linear", "ansible.builtin.free",
+                                          "ansible.builtin.host_pinned", "ansible.builtin.debug"]
     /// `--start-at-task`: tasks are skipped until one of this name is met.
     var startAtTask: String?
     /// One connection per host for the run, with the settings it was made from.
@@ -100,7 +108,7 @@ public final class PlaybookExecutor: @unchecked Sendable {
         }
         if loadFailure != nil {
             closeConnections()
-            return 1
+            return loadFailureCode
         }
         if let name = startAtTask {
             callback.error(.error("No matching task \"\(name)\" found. Note: --start-at-task can only follow static includes."))
@@ -130,6 +138,15 @@ public final class PlaybookExecutor: @unchecked Sendable {
             callback.error(error.diagnostic)
             return false
         }
+        if let order = templatedPlayKeyword("order")?.pythonString, !Self.hostOrders.contains(order) {
+            // ansible-playbook stops before the play's banner: an options error (exit 5).
+            let failure = Diagnostic.error("Invalid 'order' specified for inventory hosts: \(order)", at: play.location,
+                                           hint: "Use one of: \(Self.hostOrders.joined(separator: ", ")).")
+            callback.error(failure)
+            loadFailure = failure
+            loadFailureCode = 5
+            return false
+        }
         let matched: [String]
         do {
             let match = try inventory.hosts(matching: pattern, limit: options.limit)
@@ -148,7 +165,17 @@ public final class PlaybookExecutor: @unchecked Sendable {
         }
         playVars = play.keywords["vars"]?.dictValue ?? PyDict()
         promptVars = Self.promptDefaults(play.keywords["vars_prompt"], extraVars: options.extraVars)
-        freeStrategy = templatedPlayKeyword("strategy")?.pythonString == "free"
+        let strategy = templatedPlayKeyword("strategy")?.pythonString ?? "linear"
+        guard Self.strategies.contains(strategy) else {
+            // After the play's banner, located at the play, exit 1, as ansible-playbook.
+            callback.playStart(name: play.name, location: play.location)
+            let failure = Diagnostic.error("Invalid play strategy specified: \(strategy)", at: play.location,
+                                           hint: "runner runs the linear (default) and free strategies.")
+            callback.error(failure)
+            loadFailure = failure
+            return false
+        }
+        freeStrategy = ["free", "host_pinned"].contains(strategy.replacingOccurrences(of: "ansible.builtin.", with: ""))
         endPlay = false
         // vars_files that cannot be found, read or decrypted stop the run before the play starts.
         playHosts = matched

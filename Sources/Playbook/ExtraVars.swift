@@ -24,6 +24,12 @@ public struct ExtraVars: Sendable {
                     throw Diagnostic(.error, kind: .general, "Unable to retrieve file contents: could not find or access '\(raw)' (from -e \(option))",
                                      hint: "Check the path after `@`; it is relative to the current directory.")
                 }
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                    // ansible-playbook reads the file while loading the play: a parse-time error (4).
+                    throw Diagnostic(.error, kind: .parse, "An error occurred while trying to read the file '\(path)': [Errno 21] Is a directory: '\(path)'",
+                                     hint: "`-e @FILE` needs a YAML or JSON file, not a directory.")
+                }
                 let loaded = try YAMLLoader.loadFile(path)
                 warnings += loaded.warnings
                 data = loaded.value
@@ -38,7 +44,8 @@ public struct ExtraVars: Sendable {
                 do {
                     data = .dict(try KeyValueArguments.parse(option))
                 } catch {
-                    throw Diagnostic(.error, kind: .general, "\(error.description)",
+                    // Found while the play loads in ansible-playbook: a parse-time error (4).
+                    throw Diagnostic(.error, kind: .parse, "\(error.description)",
                                      at: SourceLocation(file: origin),
                                      hint: "Balance the quotes and Jinja braces in the -e value.")
                 }
