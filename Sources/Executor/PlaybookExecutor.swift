@@ -116,8 +116,10 @@ public final class PlaybookExecutor: @unchecked Sendable {
         // The recap lists hosts sorted by name, as ansible's callbacks do.
         var stats: [(host: String, stats: HostRecap)] = []
         for name in hostOrder.sorted() { stats.append((name, hosts[name]!.stats)) }
+        let showStats = Self.truthy(options.environment["ANSIBLE_SHOW_CUSTOM_STATS"])
+        if showStats && callback.customStatsBeforeRecap { showCustomStats() }
         callback.recap(stats)
-        if Self.truthy(options.environment["ANSIBLE_SHOW_CUSTOM_STATS"]) { showCustomStats() }
+        if showStats && !callback.customStatsBeforeRecap { showCustomStats() }
         closeConnections()
         if playLoadFailed { return 4 }
         if hostOrder.contains(where: { hosts[$0]!.stats.unreachable > 0 }) { return 4 }

@@ -20,12 +20,16 @@ public protocol Callback: AnyObject, Sendable {
     func display(_ text: String)
     /// `set_stats` data after the recap (ANSIBLE_SHOW_CUSTOM_STATS): per host, then the run's.
     func customStats(perHost: [(String, PyDict)], run: PyDict?)
+    /// Whether `customStats` must come before `recap` (a callback that writes one document at
+    /// the recap), instead of after it.
+    var customStatsBeforeRecap: Bool { get }
 }
 
 extension Callback {
     public func noHostsRemaining() {}
     public func display(_ text: String) {}
     public func customStats(perHost: [(String, PyDict)], run: PyDict?) {}
+    public var customStatsBeforeRecap: Bool { false }
 }
 
 /// The counters of one host in the recap.

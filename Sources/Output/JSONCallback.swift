@@ -10,6 +10,10 @@ public final class JSONCallback: Callback, @unchecked Sendable {
     var currentPlay: PyDict?
     var currentTask: PyDict?
     var currentHosts = PyDict()
+    /// `set_stats` data (ANSIBLE_SHOW_CUSTOM_STATS): the document's `custom_stats` (per host)
+    /// and `global_custom_stats`, as the json callback fills them.
+    var customStatsPerHost = PyDict()
+    var globalCustomStats = PyDict()
     let write: (String) -> Void
     let writeError: (String) -> Void
 
@@ -63,6 +67,13 @@ public final class JSONCallback: Callback, @unchecked Sendable {
         writeError(DiagnosticRenderer().render(diagnostic) + "\n")
     }
 
+    public var customStatsBeforeRecap: Bool { true }
+
+    public func customStats(perHost: [(String, PyDict)], run: PyDict?) {
+        for (host, data) in perHost { customStatsPerHost[.string(host)] = .dict(data) }
+        globalCustomStats = run ?? PyDict()
+    }
+
     public func recap(_ stats: [(host: String, stats: HostRecap)]) {
         closePlay()
         var s = PyDict()
@@ -72,7 +83,7 @@ public final class JSONCallback: Callback, @unchecked Sendable {
                 ("rescued", .int(r.rescued)), ("skipped", .int(r.skipped)), ("unreachable", .int(r.unreachable)),
             ]))
         }
-        let doc = PyDict([("custom_stats", .dict(PyDict())), ("global_custom_stats", .dict(PyDict())),
+        let doc = PyDict([("custom_stats", .dict(customStatsPerHost)), ("global_custom_stats", .dict(globalCustomStats)),
                           ("plays", .list(plays)), ("stats", .dict(s))])
         write(JSONText.encode(.dict(doc), indent: 4) + "\n")
     }

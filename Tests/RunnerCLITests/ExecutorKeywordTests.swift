@@ -18,7 +18,7 @@ struct ExecutorKeywordTests {
         return names.filter { FileManager.default.fileExists(atPath: root.appendingPathComponent($0).appendingPathComponent("expected.json").path) }.sorted()
     }
 
-    @Test func everyCaseIsRecorded() { #expect(Self.cases.count >= 18) }
+    @Test func everyCaseIsRecorded() { #expect(Self.cases.count >= 19) }
 
     @Test("runner prints what ansible-playbook printed", arguments: cases)
     func playbook(_ name: String) throws {
@@ -41,6 +41,14 @@ struct ExecutorKeywordTests {
         case "results":
             #expect(Self.results(stdout) == Self.results(want), "\(stdout)")
             #expect(Self.recap(stdout) == Self.recap(want), "\(stdout)")
+        case "json-stats":
+            // The json callback's document carries timings; its stats parts must be equal.
+            let got = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any], "\(stdout)")
+            let recorded = try #require(try JSONSerialization.jsonObject(with: Data(want.utf8)) as? [String: Any])
+            for key in ["custom_stats", "global_custom_stats", "stats"] {
+                #expect(NSDictionary(dictionary: got[key] as? [String: Any] ?? [:]).isEqual(to: recorded[key] as? [String: Any] ?? [:]),
+                        "\(key): \(got[key] ?? "missing") vs \(recorded[key] ?? "missing")")
+            }
         default:
             #expect(stdout == want)
         }

@@ -12,6 +12,7 @@ with the arguments, environment and how ExecutorKeywordTests compares them:
   "exact"   the whole stdout
   "sorted"  the lines sorted (hosts run at once: ansible's order depends on timing)
   "results" the result lines sorted and the recap exact, banners left out (strategy: free)
+  "json-stats" the json callback's custom_stats, global_custom_stats and stats
 Every case runs with `-f 1` so that results come in the order hosts were queued.
 """
 import json, os, shutil, subprocess, sys, tempfile
@@ -35,6 +36,7 @@ CASES = {
     "free_one_host": {},
     "free_hosts": {"compare": "results"},
     "controller_actions": {"env": {"ANSIBLE_SHOW_CUSTOM_STATS": "1"}},
+    "set_stats_json": {"env": {"ANSIBLE_SHOW_CUSTOM_STATS": "1", "ANSIBLE_STDOUT_CALLBACK": "json"}, "compare": "json-stats"},
     "pause": {},
     "check_mode": {},
     "check_mode_cli": {"args": ["--check"]},
