@@ -225,7 +225,7 @@ public final class PlaybookExecutor: @unchecked Sendable {
         return out
     }
 
-    static func truthy(_ text: String?) -> Bool {
+    public static func truthy(_ text: String?) -> Bool {
         guard let text else { return false }
         return ["1", "true", "yes", "on", "y", "t"].contains(text.lowercased())
     }

@@ -11,12 +11,33 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
     let columns = 79
     /// Error reports already printed (ansible deduplicates them).
     var printedErrors = Set<String>()
+    /// ANSI colours, as ansible's display adds them: each line of a message wrapped in its
+    /// colour's code (`AnsibleColor.enabled` decides, from the terminal and the environment).
+    let color: Bool
 
-    public init(verbosity: Int, write: @escaping (String) -> Void, writeError: @escaping (String) -> Void) {
+    public init(verbosity: Int, color: Bool = false, write: @escaping (String) -> Void, writeError: @escaping (String) -> Void) {
         self.verbosity = verbosity
+        self.color = color
         self.write = write
         self.writeError = writeError
     }
+
+    /// ansible-core's default colours (`COLOR_OK`, `COLOR_CHANGED`, ...).
+    enum Palette {
+        static let ok = "0;32", changed = "0;33", skip = "0;36", error = "0;31", unreachable = "1;31",
+                   included = "0;36", warn = "1;35"
+    }
+
+    /// `text` with each of its lines in `code`, when colours are on.
+    func paint(_ text: String, _ code: String) -> String {
+        guard color else { return text }
+        var lines = text.components(separatedBy: "\n")
+        let endsWithNewline = lines.last == ""
+        if endsWithNewline { lines.removeLast() }
+        return lines.map { "\u{1b}[\(code)m\($0)\u{1b}[0m" }.joined(separator: "\n") + (endsWithNewline ? "\n" : "")
+    }
+
+    func emit(_ text: String, _ code: String) { write(paint(text, code)) }
 
     func banner(_ text: String) {
         let stars = max(3, columns - text.count)
@@ -25,7 +46,7 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
 
     public func playStart(name: String, location: SourceLocation) { banner("PLAY [\(name)]") }
 
-    public func noHostsMatched() { write("skipping: no hosts matched\n") }
+    public func noHostsMatched() { emit("skipping: no hosts matched\n", Palette.skip) }
 
     public func taskStart(name: String, location: SourceLocation, isHandler: Bool) {
         banner(isHandler ? "RUNNING HANDLER [\(name)]" : "TASK [\(name)]")
@@ -53,7 +74,7 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
             case .failed:
                 shown["results"] = nil
                 failure(host: host, shown, short: short, location: location, ignored: ignored)
-            case .skipped: write("skipping: [\(host)]\n")
+            case .skipped: emit("skipping: [\(host)]\n", Palette.skip)
             default: break
             }
             return
@@ -62,20 +83,33 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         case .failed:
             failure(host: host, shown, short: short, location: location, ignored: ignored)
         case .unreachable:
-            write("fatal: [\(host)]: UNREACHABLE! => \(JSONText.encode(.dict(sorted(shown))))\n")
+            emit("fatal: [\(host)]: UNREACHABLE! => \(JSONText.encode(.dict(sorted(shown))))\n", Palette.unreachable)
         case .skipped:
-            write("skipping: [\(host)]\n")
+            emit("skipping: [\(host)]\n", Palette.skip)
         case .changed, .ok:
             let word = result.status == .changed ? "changed" : "ok"
+            let code = result.status == .changed ? Palette.changed : Palette.ok
             let verbose = verbosity > 0 && result.values["_ansible_verbose_override"] == nil
             if verbose || debug || result.values["_ansible_verbose_always"] != nil {
                 var body = shown
-                if debug { body["changed"] = nil }
-                write("\(word): [\(host)] => \(JSONText.encode(.dict(sorted(body)), indent: 4))\n")
+                if debug { body = Self.cleanDebug(body) }
+                emit("\(word): [\(host)] => \(JSONText.encode(.dict(sorted(body)), indent: 4))\n", code)
             } else {
-                write("\(word): [\(host)]\n")
+                emit("\(word): [\(host)]\n", code)
             }
         }
+    }
+
+    /// ansible's `_clean_results` for debug: with `msg`, only msg, exception, warnings and
+    /// deprecations stay; with `var`, changed, failed, skipped, invocation and skip_reason go.
+    static func cleanDebug(_ body: PyDict) -> PyDict {
+        var out = body
+        if body["msg"] != nil {
+            for k in body.keys where !["msg", "exception", "warnings", "deprecations"].contains(k.pythonString) { out[k] = nil }
+        } else {
+            for k in ["changed", "failed", "skipped", "invocation", "skip_reason"] { out[.string(k)] = nil }
+        }
+        return out
     }
 
     /// One loop item: `ok: [h] => (item=a)`, with the debug output or failure after it.
@@ -88,16 +122,17 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
             || k.pythonString.hasPrefix("ansible_index") || k.pythonString == "item" { body[k] = nil }
         let status = TaskResult(item).status
         switch status {
-        case .skipped: write("skipping: [\(host)] => (item=\(shownLabel)) \n")
-        case .failed: write("failed: [\(host)] (item=\(shownLabel)) => \(JSONText.encode(.dict(sorted(body))))\n")
-        case .unreachable: write("fatal: [\(host)]: UNREACHABLE! => (item=\(shownLabel)) => \(JSONText.encode(.dict(sorted(body))))\n")
+        case .skipped: emit("skipping: [\(host)] => (item=\(shownLabel)) \n", Palette.skip)
+        case .failed: emit("failed: [\(host)] (item=\(shownLabel)) => \(JSONText.encode(.dict(sorted(body))))\n", Palette.error)
+        case .unreachable: emit("fatal: [\(host)]: UNREACHABLE! => (item=\(shownLabel)) => \(JSONText.encode(.dict(sorted(body))))\n", Palette.unreachable)
         case .ok, .changed:
             let word = status == .changed ? "changed" : "ok"
+            let code = status == .changed ? Palette.changed : Palette.ok
             if (debug || verbosity > 0) && item["censored"] == nil {
-                body["changed"] = debug ? nil : body["changed"]
-                write("\(word): [\(host)] => (item=\(shownLabel)) => \(JSONText.encode(.dict(sorted(body)), indent: 4))\n")
+                if debug { body = Self.cleanDebug(body) }
+                emit("\(word): [\(host)] => (item=\(shownLabel)) => \(JSONText.encode(.dict(sorted(body)), indent: 4))\n", code)
             } else {
-                write("\(word): [\(host)] => (item=\(shownLabel))\n")
+                emit("\(word): [\(host)] => (item=\(shownLabel))\n", code)
             }
         }
     }
@@ -121,9 +156,9 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         }
         // ansible's display prints an error only once per run: later hosts failing the same way
         // show just their `fatal:` line.
-        if printedErrors.insert(text).inserted { write(text) }
-        write("fatal: [\(host)]: FAILED! => \(JSONText.encode(.dict(sorted(body))))\n")
-        if ignored { write("...ignoring\n") }
+        if printedErrors.insert(text).inserted { emit(text, Palette.error) }
+        emit("fatal: [\(host)]: FAILED! => \(JSONText.encode(.dict(sorted(body))))\n", Palette.error)
+        if ignored { emit("...ignoring\n", Palette.skip) }
     }
 
     /// Up to three source lines ending at the location's line, numbered, and a caret line.
@@ -147,11 +182,11 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
     }
 
     public func included(_ file: String, hosts: [String], item: String?) {
-        write("included: \(file) for \(hosts.joined(separator: ", "))" + (item.map { " => (item=\($0))" } ?? "") + "\n")
+        emit("included: \(file) for \(hosts.joined(separator: ", "))" + (item.map { " => (item=\($0))" } ?? "") + "\n", Palette.included)
     }
 
-    public func warning(_ diagnostic: Diagnostic) { writeError(DiagnosticRenderer().render(diagnostic) + "\n") }
-    public func error(_ diagnostic: Diagnostic) { writeError(DiagnosticRenderer().render(diagnostic) + "\n") }
+    public func warning(_ diagnostic: Diagnostic) { writeError(paint(DiagnosticRenderer().render(diagnostic) + "\n", Palette.warn)) }
+    public func error(_ diagnostic: Diagnostic) { writeError(paint(DiagnosticRenderer().render(diagnostic) + "\n", Palette.error)) }
 
     public func noHostsRemaining() { banner("NO MORE HOSTS LEFT") }
 
@@ -175,12 +210,17 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
     public func recap(_ stats: [(host: String, stats: HostRecap)]) {
         banner("PLAY RECAP")
         for (host, s) in stats {
-            func field(_ lead: String, _ n: Int) -> String {
+            // ansible's colorize(): `lead=%-4s`, coloured when not zero.
+            func field(_ lead: String, _ n: Int, _ code: String) -> String {
                 let v = String(n)
-                return "\(lead)=\(v)\(String(repeating: " ", count: max(0, 4 - v.count)))"
+                let text = "\(lead)=\(v)\(String(repeating: " ", count: max(0, 4 - v.count)))"
+                return n != 0 ? paint(text, code) : text
             }
-            let padded = host + String(repeating: " ", count: max(0, 26 - host.count))
-            write("\(padded) : \(field("ok", s.ok)) \(field("changed", s.changed)) \(field("unreachable", s.unreachable)) \(field("failed", s.failures)) \(field("skipped", s.skipped)) \(field("rescued", s.rescued)) \(field("ignored", s.ignored))\n")
+            // ansible's hostcolor(): `%-37s` around the coloured name (escapes counted), else `%-26s`.
+            let name = color ? paint(host, s.failures != 0 || s.unreachable != 0 ? Palette.error : s.changed != 0 ? Palette.changed : Palette.ok) : host
+            let width = color ? 37 : 26
+            let padded = name + String(repeating: " ", count: max(0, width - name.count))
+            write("\(padded) : \(field("ok", s.ok, Palette.ok)) \(field("changed", s.changed, Palette.changed)) \(field("unreachable", s.unreachable, Palette.unreachable)) \(field("failed", s.failures, Palette.error)) \(field("skipped", s.skipped, Palette.skip)) \(field("rescued", s.rescued, Palette.ok)) \(field("ignored", s.ignored, Palette.warn))\n")
         }
         write("\n")
     }

@@ -222,11 +222,21 @@ public struct PlaybookCommand: ParsableCommand {
         if ["json", "ansible.posix.json"].contains(callbackName) {
             callback = JSONCallback(write: { StandardStream.output.write($0) }, writeError: { StandardStream.error.write($0) })
         } else {
-            callback = DefaultCallback(verbosity: verbose, write: { StandardStream.output.write($0) },
+            callback = DefaultCallback(verbosity: verbose, color: Self.colorEnabled(config.settings),
+                                       write: { StandardStream.output.write($0) },
                                        writeError: { StandardStream.error.write($0) })
         }
         let executor = PlaybookExecutor(inventory: inventory, options: options, callback: callback, loader: loader)
         return executor.run(loaded.flatMap(\.plays))
+    }
+
+    /// ansible's display colours: on for a terminal on stdout, off with `ANSIBLE_NOCOLOR` or
+    /// `NO_COLOR` (ansible.cfg's `nocolor`), and on whatever else says with `ANSIBLE_FORCE_COLOR`
+    /// (`force_color`), which wins, as in ansible-core's color.py.
+    static func colorEnabled(_ settings: [String: String]) -> Bool {
+        if PlaybookExecutor.truthy(settings["ANSIBLE_FORCE_COLOR"]) { return true }
+        if PlaybookExecutor.truthy(settings["ANSIBLE_NOCOLOR"]) || PlaybookExecutor.truthy(settings["NO_COLOR"]) { return false }
+        return isatty(1) != 0
     }
 
     /// The vault secrets from `--vault-id`, `--vault-password-file`, `-J` and the environment,

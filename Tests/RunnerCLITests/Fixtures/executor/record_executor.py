@@ -41,6 +41,7 @@ CASES = {
     "check_mode": {},
     "check_mode_cli": {"args": ["--check"]},
     "timeout": {},
+    "colours": {"args": ["-f", "1"], "env": {"ANSIBLE_FORCE_COLOR": "1"}},
 }
 
 
