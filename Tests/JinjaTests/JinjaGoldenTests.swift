@@ -35,6 +35,8 @@ struct JinjaGoldenTests {
             setenv("HOME", "/home/runner", 1)
             setenv("TZ", "UTC", 1)
             tzset()
+            // The cases' play directories go when the test process ends.
+            atexit { try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "runner-jinja-golden-\(getpid())") }
             let dir = Golden.fixtures().appendingPathComponent("cases")
             var cases: [String: PyDict] = [:]
             let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
