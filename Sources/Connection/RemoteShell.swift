@@ -45,8 +45,10 @@ final class RemoteShell: @unchecked Sendable {
         case failed(ConnectionError)
     }
 
-    /// Starts a shell through the master at `controlPath`, as `become` says.
-    static func start(controlPath: String, become: Become?, host: String) throws(StartFailure) -> RemoteShell {
+    /// Starts a shell through the master at `controlPath` for the host of `settings`, as
+    /// `become` says.
+    static func start(controlPath: String, become: Become?, settings: SSHSettings) throws(StartFailure) -> RemoteShell {
+        let host = settings.host
         let key = "RUNNER-SHELL-" + Become.nonce()
         let program = serverProgram(key: key)
         let launch: Data
@@ -58,31 +60,22 @@ final class RemoteShell: @unchecked Sendable {
         } else {
             launch = ShellBootstrap.stream(script: program, input: nil, environment: [:], passStdin: true)
         }
-        guard let stdin = PipePump.pipe() else { throw .noMaster }
-        guard let stdout = PipePump.pipe() else { close(stdin.read, stdin.write); throw .noMaster }
-        guard let stderr = PipePump.pipe() else { close(stdin.read, stdin.write, stdout.read, stdout.write); throw .noMaster }
-        let session: SSHMux.Session
-        do {
-            session = try SSHMux.open(path: controlPath, command: ShellBootstrap.commandLine,
-                                      stdin: stdin.read, stdout: stdout.write, stderr: stderr.write)
-        } catch {
-            close(stdin.read, stdin.write, stdout.read, stdout.write, stderr.read, stderr.write)
-            throw .noMaster
-        }
-        close(stdin.read, stdout.write, stderr.write)
+        guard let piped = SSHMux.openPiped(path: controlPath, command: ShellBootstrap.commandLine) else { throw .noMaster }
+        let session = piped.session
         let keyBytes = Array(key.utf8)
         var frames = FrameScanner(key: keyBytes)
-        let (output, ended) = PipePump.exchange(input: [UInt8](launch), writeFD: stdin.write, closeWriteWhenDone: false,
-                                                readFDs: [stdout.read, stderr.read]) { frames.complete($0) }
+        let (output, ended) = PipePump.exchange(input: [UInt8](launch), writeFD: piped.stdin, closeWriteWhenDone: false,
+                                                readFDs: [piped.stdout, piped.stderr]) { frames.complete($0) }
         if ended || frames.status == nil {
-            close(stdin.write, stdout.read, stderr.read)
+            SSHMux.closeAll(piped.stdin, piped.stdout, piped.stderr)
             // The shell did not come up: report what a one-shot task would have seen.
             let status = session.exitStatus()
             let outcome = CommandOutcome(rc: status, stdout: String(decoding: output[0], as: UTF8.self),
                                          stderr: String(decoding: output[1], as: UTF8.self))
             if status == 255 {
+                // Worded as every unreachable ssh result is (host and port included).
                 let said = SSHConnection.withoutNoise(outcome.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
-                throw .failed(ConnectionError("Failed to connect to the host via ssh: " + (said.isEmpty ? "the connection closed" : said)))
+                throw .failed(ConnectionError(SSHConnection(settings: settings).unreachableMessage(said)))
             }
             if let become, let marker {
                 do throws(ConnectionError) { _ = try become.unwrap(outcome, marker: marker, host: host) } catch { throw .failed(error) }
@@ -90,7 +83,7 @@ final class RemoteShell: @unchecked Sendable {
             throw .failed(ConnectionError("could not start a shell on \(host) (rc \(status)): \(outcome.stderr)", unreachable: false))
         }
         let ready = String(decoding: output[0][frames.stdoutFrameStart...], as: UTF8.self)
-        return RemoteShell(stdinFD: stdin.write, stdoutFD: stdout.read, stderrFD: stderr.read,
+        return RemoteShell(stdinFD: piped.stdin, stdoutFD: piped.stdout, stderrFD: piped.stderr,
                            session: session, key: keyBytes, carriesPayloads: ready.hasSuffix(" 1\n"))
     }
 
@@ -120,10 +113,6 @@ final class RemoteShell: @unchecked Sendable {
     func shutdown() {
         if stdinFD >= 0 { Glibc.close(stdinFD) }
         stdinFD = -1
-    }
-
-    private static func close(_ fds: Int32...) {
-        for fd in fds { Glibc.close(fd) }
     }
 
     /// The shell's program, run by the bootstrap with the rest of the stream as its stdin.

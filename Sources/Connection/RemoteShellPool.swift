@@ -29,7 +29,7 @@ final class RemoteShellPool: @unchecked Sendable {
         lock.unlock()
         let shell: RemoteShell
         do {
-            shell = try RemoteShell.start(controlPath: controlPath, become: key.become, host: key.settings.host)
+            shell = try RemoteShell.start(controlPath: controlPath, become: key.become, settings: key.settings)
         } catch {
             switch error {
             case .noMaster: return nil

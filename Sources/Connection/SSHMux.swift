@@ -229,26 +229,38 @@ enum SSHMux {
 }
 
 extension SSHMux {
-    /// Runs `command` through the master at `path` with `input` as its stdin, as the ssh mux
-    /// client would; nil when no master answers (the caller then starts ssh).
-    static func run(path: String, command: String, input: Data) -> ChildProcess.Output? {
+    /// A session on pipes of its own: runner's ends of the command's stdin, stdout and stderr.
+    struct Piped {
+        let session: Session
+        let stdin: Int32
+        let stdout: Int32
+        let stderr: Int32
+    }
+
+    /// Opens a session running `command` on three new pipes; nil when no master answers (or
+    /// descriptors run out), with nothing left open.
+    static func openPiped(path: String, command: String) -> Piped? {
         guard let stdin = PipePump.pipe() else { return nil }
         guard let stdout = PipePump.pipe() else { closeAll(stdin.read, stdin.write); return nil }
         guard let stderr = PipePump.pipe() else { closeAll(stdin.read, stdin.write, stdout.read, stdout.write); return nil }
-        let session: Session
-        do {
-            session = try open(path: path, command: command, stdin: stdin.read, stdout: stdout.write, stderr: stderr.write)
-        } catch {
-            closeAll(stdin.read, stdin.write, stdout.read, stdout.write, stderr.read, stderr.write)
+        defer { closeAll(stdin.read, stdout.write, stderr.write) }  // the master holds its own copies
+        guard let session = try? open(path: path, command: command, stdin: stdin.read, stdout: stdout.write, stderr: stderr.write) else {
+            closeAll(stdin.write, stdout.read, stderr.read)
             return nil
         }
-        closeAll(stdin.read, stdout.write, stderr.write)
-        let (output, _) = PipePump.exchange(input: [UInt8](input), writeFD: stdin.write, readFDs: [stdout.read, stderr.read])
-        closeAll(stdout.read, stderr.read)
-        return ChildProcess.Output(status: session.exitStatus(), stdout: Data(output[0]), stderr: Data(output[1]))
+        return Piped(session: session, stdin: stdin.write, stdout: stdout.read, stderr: stderr.read)
     }
 
-    private static func closeAll(_ fds: Int32...) {
+    /// Runs `command` through the master at `path` with `input` as its stdin, as the ssh mux
+    /// client would; nil when no master answers (the caller then starts ssh).
+    static func run(path: String, command: String, input: Data) -> ChildProcess.Output? {
+        guard let piped = openPiped(path: path, command: command) else { return nil }
+        let (output, _) = PipePump.exchange(input: [UInt8](input), writeFD: piped.stdin, readFDs: [piped.stdout, piped.stderr])
+        closeAll(piped.stdout, piped.stderr)
+        return ChildProcess.Output(status: piped.session.exitStatus(), stdout: Data(output[0]), stderr: Data(output[1]))
+    }
+
+    static func closeAll(_ fds: Int32...) {
         for fd in fds { Glibc.close(fd) }
     }
 }
