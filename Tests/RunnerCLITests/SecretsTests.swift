@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -80,7 +81,7 @@ import Glibc
             - hosts: all
               gather_facts: false
               vars:
-                value: \(Self.yamlQuoted(value))
+                value: \(JSONString.quote(value, ensureASCII: false))
                 d: "\(dir)/{{ inventory_hostname }}"
               tasks:
                 - file: {path: "{{ d }}", state: directory, mode: "0777"}
@@ -118,20 +119,6 @@ import Glibc
         for s in ["a", "b", "c"] {
             #expect(!FileManager.default.fileExists(atPath: "\(canary)-\(s)"), "a command substitution in a value ran (\(s))")
         }
-    }
-
-    /// A YAML double-quoted scalar holding `s` exactly.
-    static func yamlQuoted(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
     }
 
     static func runner(_ args: [String], in dir: URL, environment: [String: String]) throws -> (Int32, String) {
