@@ -161,7 +161,8 @@ extension PlaybookExecutor {
                     v["changed"] = false
                     v["skip_reason"] = .string("\(action) conditional evaluated to False, " + (action == "end_play" ? "continuing play" : "continuing current batch"))
                     v["skipped"] = true
-                    callback.taskResult(host: host, result: TaskResult(v), taskName: task.displayName, location: task.location, ignored: false)
+                    callback.taskResult(host: host, result: TaskResult(v), taskName: task.displayName, location: task.location, ignored: false,
+                                        diff: .none)
                 }
                 return []
             case "end_host":
@@ -173,7 +174,8 @@ extension PlaybookExecutor {
                     v["msg"] = .string("end_host conditional evaluated to false, continuing execution for \(host)")
                     v["skip_reason"] = .string("end_host conditional evaluated to False, continuing execution for \(host)")
                     v["skipped"] = true
-                    callback.taskResult(host: host, result: TaskResult(v), taskName: task.displayName, location: task.location, ignored: false)
+                    callback.taskResult(host: host, result: TaskResult(v), taskName: task.displayName, location: task.location, ignored: false,
+                                        diff: .none)
                 }
             case "clear_facts":
                 // Empties the fact cache (ansible_facts); set_fact values stay, as in ansible-core.

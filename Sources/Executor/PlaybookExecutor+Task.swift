@@ -3,6 +3,7 @@ import Core
 import Foundation
 import Jinja
 import Modules
+import Output
 import Playbook
 
 extension PlaybookExecutor {
@@ -176,7 +177,11 @@ extension PlaybookExecutor {
         if noLog(task, host: host) { shown.values = Self.censored(result.values) }
         shown.values["action"] = .string(task.action)
         let ignored = result.isFailed && ignoreErrors(task, host: host, blockVars: blockVars)
-        callback.taskResult(host: host, result: shown, taskName: task.displayName, location: task.location, ignored: ignored)
+        // A module only returns `diff` in diff mode; the task's own `diff` decides for its loop
+        // items, `--diff` or the task's for the whole result (ansible's strategy and executor).
+        let taskDiff = inheritedFlag("diff", task: task, scope: scope(for: host, task: task, extra: blockVars)) ?? options.diffMode
+        callback.taskResult(host: host, result: shown, taskName: task.displayName, location: task.location, ignored: ignored,
+                            diff: DiffDisplay(result: options.diffMode || taskDiff, items: taskDiff))
         if let name = task.keywords["register"]?.pythonString {
             var registered = result.values
             if registered["failed"] == nil { registered["failed"] = false }

@@ -184,19 +184,5 @@ enum StringMethods {
         return out + rest
     }
 
-    static func splitlines(_ s: String, keepends: Bool) -> [String] {
-        var out: [String] = []
-        var cur = ""
-        for c in s {
-            if c == "\n" || c == "\r\n" || c == "\r" || c == "\u{0B}" || c == "\u{0C}" || c == "\u{1C}" || c == "\u{1D}" || c == "\u{1E}" || c == "\u{85}" || c == "\u{2028}" || c == "\u{2029}" {
-                if keepends { cur.append(c) }
-                out.append(cur)
-                cur = ""
-            } else {
-                cur.append(c)
-            }
-        }
-        if !cur.isEmpty { out.append(cur) }
-        return out
-    }
+    static func splitlines(_ s: String, keepends: Bool) -> [String] { s.pythonSplitLines(keepEnds: keepends) }
 }

@@ -88,14 +88,10 @@ struct BlockInFileModule: Module {
             msg = "Block inserted"
         }
         var v = PyDict()
-        if context.diffMode {
-            v["diff"] = .list([.dict(PyDict([("before", .string(String(decoding: original ?? [], as: UTF8.self))),
-                                             ("after", .string(String(decoding: result, as: UTF8.self))),
-                                             ("before_header", .string("\(path) (content)")), ("after_header", .string("\(path) (content)"))]))])
-        }
         if context.checkMode && file.stat == nil {
             v["changed"] = .bool(changed)
             v["msg"] = .string(msg)
+            v["diff"] = FileDiff.textContent(path: path, before: original ?? [], after: result, diffMode: context.diffMode)
             return TaskResult(v)
         }
         let written = try file.write(changed ? result : nil, attributes: FileAttributes(context), context: context,
@@ -104,6 +100,8 @@ struct BlockInFileModule: Module {
         v["changed"] = .bool(changed || written.attributesChanged)
         v["msg"] = .string(msg)
         if let b = written.backupFile { v["backup_file"] = .string(b) }
+        v["diff"] = FileDiff.textFile(path: path, before: original ?? [], after: result, diffMode: context.diffMode,
+                                      old: file.stat ?? RemoteStat.newFile(file.identity), new: written.stat)
         return TaskResult(v)
     }
 }

@@ -77,6 +77,9 @@ struct CopyFile {
     var sourceName: String
     /// The controller path reported as `src` when nothing was written; nil for content.
     var sourceLabel: String?
+    /// The `after` header of a diff when the new content comes from a file on the controller
+    /// (`src`, a template); nil for `content`, whose header is the destination.
+    var diffSource: String?
     var attributes: FileAttributes
     var force: Bool
     var makeParents = false
@@ -88,6 +91,7 @@ struct CopyFile {
         self.bytes = bytes
         self.sourceName = sourceName
         self.sourceLabel = sourceLabel
+        self.diffSource = sourceLabel
         self.attributes = attributes ?? FileAttributes(context)
         self.force = context.bool("force", default: true)
         self.allowDirectoryDest = sourceLabel != nil
@@ -113,8 +117,10 @@ struct CopyFile {
         var target = dest.hasSuffix("/") ? dest + sourceName : dest
         let inside = dest.hasSuffix("/") ? target : (dest as NSString).appendingPathComponent(sourceName)
         let parent = (target as NSString).deletingLastPathComponent
-        let probe = try context.probe([RemoteIdentity.command, Self.probeCommand(target, tag: "D"), Self.probeCommand(inside, tag: "I"),
-                                       "if [ -d \(ShellQuote.quote(parent.isEmpty ? "." : parent)) ]; then echo 'PARENT|yes'; fi"].joined(separator: "\n"))
+        var script = [RemoteIdentity.command, Self.probeCommand(target, tag: "D"), Self.probeCommand(inside, tag: "I"),
+                      "if [ -d \(ShellQuote.quote(parent.isEmpty ? "." : parent)) ]; then echo 'PARENT|yes'; fi"]
+        if context.diffMode { script += [Self.diffProbe(target, tag: "DC"), Self.diffProbe(inside, tag: "IC")] }
+        let probe = try context.probe(script.joined(separator: "\n"))
         var tag = "D"
         var stat = RemoteStat.parse(probe, tag: "D")
         if let s = stat, s.isDirectory {
@@ -135,9 +141,14 @@ struct CopyFile {
         let file = RemoteFile(path: target, realPath: target, stat: stat, content: nil, identity: identity,
                               parentExists: probe["PARENT"] != nil || tag == "I")
         var v = PyDict()
-        if stat != nil, Self.remoteChecksum(probe, tag: tag) == checksum {
+        if let stat, Self.remoteChecksum(probe, tag: tag) == checksum {
             // Same content: what is left is the file module's job on mode and owner.
             let written = try file.write(nil, attributes: attributes, context: context)
+            if context.diffMode {
+                var diff = FileDiff(path: target, state: stat.state, previous: stat)
+                diff.attributes(from: stat, to: written.stat)
+                v["diff"] = diff.value
+            }
             v["changed"] = .bool(written.attributesChanged)
             v["checksum"] = .string(checksum)
             v["dest"] = .string(target)
@@ -145,13 +156,15 @@ struct CopyFile {
             for (k, x) in written.stat.resultKeys.items { v[k] = x }
             return TaskResult(v)
         }
-        if !file.parentExists && !makeParents && !dest.hasSuffix("/") {
-            return .failed("Destination directory \(parent) does not exist")
-        }
-        if context.diffMode { v["diff"] = .list([diffValue(target)]) }
+        v["diff"] = context.diffMode ? .list([diffValue(target, exists: stat != nil, probe: probe, tag: tag + "C")]) : .list([])
+        // Check mode ends here, before the module that would find a missing directory (as
+        // ansible's action plugin does).
         if context.checkMode {
             v["changed"] = true
             return TaskResult(v)
+        }
+        if !file.parentExists && !makeParents && !dest.hasSuffix("/") {
+            return .failed("Destination directory \(parent) does not exist", PyDict([("checksum", .string(checksum))]))
         }
         let written = try file.write(bytes, attributes: attributes, context: context,
                                      backup: context.bool("backup", default: false), makeParents: makeParents || dest.hasSuffix("/"))
@@ -165,12 +178,40 @@ struct CopyFile {
         return TaskResult(v)
     }
 
-    func diffValue(_ target: String) -> Value {
+    /// Largest file ansible shows in a diff (`MAX_FILE_SIZE_FOR_DIFF`).
+    static let maxDiffSize = 104_448
+
+    /// sh printing the start of a file (enough to tell whether it is too large or binary for
+    /// a diff) after `TAG|`.
+    static func diffProbe(_ path: String, tag: String) -> String {
+        let p = ShellQuote.quote(path)
+        return "if [ -f \(p) ]; then " + RemoteFile.contentCommand(path, tag: tag, limit: maxDiffSize + 1) + "; fi"
+    }
+
+    /// The action plugin's `_get_diff_data`: the old content (or why it is not shown) and the
+    /// new one, with their headers.
+    func diffValue(_ target: String, exists: Bool, probe: ProbeOutput, tag: String) -> Value {
         var d = PyDict()
-        d["before_header"] = .string(target)
-        d["after_header"] = .string(sourceLabel ?? "dynamically generated")
-        d["before"] = ""
-        d["after"] = .string(String(decoding: bytes, as: UTF8.self))
+        if !exists {
+            d["before"] = ""
+        } else if let old = probe[tag].flatMap(RemoteFile.decodeContent) {
+            if old.prefix(8192).contains(0) {
+                d["dst_binary"] = 1
+            } else if old.count > Self.maxDiffSize {
+                d["dst_larger"] = .int(Self.maxDiffSize)
+            } else {
+                d["before_header"] = .string(target)
+                d["before"] = .string(String(decoding: old, as: UTF8.self))
+            }
+        }
+        if bytes.count > Self.maxDiffSize {
+            d["src_larger"] = .int(Self.maxDiffSize)
+        } else if bytes.contains(0) {
+            d["src_binary"] = 1
+        } else {
+            d["after_header"] = .string(diffSource ?? target)
+            d["after"] = .string(String(decoding: bytes, as: UTF8.self))
+        }
         return .dict(d)
     }
 }

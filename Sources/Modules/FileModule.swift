@@ -30,6 +30,8 @@ struct FileTask {
     var path = ""
     var attributes: FileAttributes
     var follow: Bool
+    /// What changed, returned as `diff` in diff mode.
+    var diff: FileDiff?
 
     init(context: ModuleContext) {
         self.context = context
@@ -80,16 +82,55 @@ struct FileTask {
         v[.string(key)] = .string(path)
         for (k, x) in extra.items { v[k] = x }
         if let stat { for (k, x) in stat.resultKeys.items { v[k] = x } } else { v["state"] = "absent" }
+        if context.diffMode, let diff { v["diff"] = diff.value }
         return TaskResult(v)
     }
 
-    func absent(_ current: RemoteStat?) throws(ModuleFailure) -> TaskResult {
-        guard current != nil else { return result(false, nil) }
+    /// Starts the diff of a change from `previous` to `state` (in diff mode only).
+    mutating func beginDiff(_ state: String, previous: RemoteStat?, path diffPath: String? = nil) {
+        if context.diffMode { diff = FileDiff(path: diffPath ?? path, state: state, previous: previous) }
+    }
+
+    mutating func absent(_ current: RemoteStat?) throws(ModuleFailure) -> TaskResult {
+        guard let current else { return result(false, nil) }
+        beginDiff("absent", previous: current)
+        if context.diffMode && current.isDirectory {
+            // ansible lists what a removed directory held, as os.walk finds it.
+            let listing = try context.remote(Self.walkCommand(path))
+            diff?.before["path_content"] = Self.walkList(path, listing.stdout)
+        }
         if !context.checkMode {
             let outcome = try context.remote("rm -rf \(ShellQuote.quote(path))")
             if outcome.rc != 0 { return .failed("rmtree failed: \(outcome.stderr.trimmingCharacters(in: .whitespacesAndNewlines))") }
         }
         return result(true, nil)
+    }
+
+    /// sh listing everything below `dir`, depth first, each line `d` (a directory, or a link to
+    /// one) or `f` followed by the path.
+    static func walkCommand(_ dir: String) -> String {
+        "find \(ShellQuote.quote(dir)) -mindepth 1 -exec sh -c 'for p; do if [ -d \"$p\" ]; then printf \"d%s\\n\" \"$p\"; "
+            + "else printf \"f%s\\n\" \"$p\"; fi; done' sh {} + 2>/dev/null"
+    }
+
+    /// `{"directories": [...], "files": [...]}` in os.walk's order: a directory's own
+    /// subdirectories and files first, then each subdirectory's, in turn (links to directories
+    /// listed as directories, not entered).
+    static func walkList(_ root: String, _ listing: String) -> Value {
+        var children: [String: [(isDir: Bool, path: String)]] = [:]
+        for line in listing.split(separator: "\n") {
+            let isDir = line.first == "d"
+            let p = String(line.dropFirst())
+            children[(p as NSString).deletingLastPathComponent, default: []].append((isDir, p))
+        }
+        var directories: [Value] = [], files: [Value] = []
+        func walk(_ dir: String) {
+            let entries = children[dir] ?? []
+            for e in entries { if e.isDir { directories.append(.string(e.path)) } else { files.append(.string(e.path)) } }
+            for e in entries where e.isDir && children[e.path] != nil { walk(e.path) }
+        }
+        walk(root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root)
+        return .dict(PyDict([("directories", .list(directories)), ("files", .list(files))]))
     }
 
     /// Attribute fixes for an existing path (and, with `recurse`, everything below it).
@@ -142,7 +183,7 @@ struct FileTask {
         return (check, fixes.joined(separator: " && ") + " || exit 1")
     }
 
-    func directory(_ current: RemoteStat?, target: RemoteStat?, real: String?, identity: RemoteIdentity) throws(ModuleFailure) -> TaskResult {
+    mutating func directory(_ current: RemoteStat?, target: RemoteStat?, real: String?, identity: RemoteIdentity) throws(ModuleFailure) -> TaskResult {
         let recurse = context.bool("recurse", default: false)
         if let current {
             let effective = current.isLink && follow ? target : current
@@ -150,13 +191,17 @@ struct FileTask {
                 return .failed("\(path) already exists as a \(current.state)", PyDict([("path", .string(path))]))
             }
             let where_ = current.isLink && follow ? (real ?? path) : path
+            beginDiff("directory", previous: effective, path: where_)
             let (changed, after) = try fixAttributes(where_, effective, umask: identity.umask, recurse: recurse)
+            diff?.attributes(from: effective, to: after)
             return result(changed, after)
         }
         // Create each missing component, giving each the requested attributes.
+        beginDiff("directory", previous: nil)
         let newDir = RemoteStat.newFile(identity, directory: true)
         let change = try attributes.plan(for: newDir, umask: identity.umask)
         if context.checkMode { return result(true, change.applied(to: newDir)) }
+        diff?.attributes(from: newDir, to: change.applied(to: newDir))
         var prefixes: [String] = []
         var walked = path.hasPrefix("/") ? "/" : ""
         for part in path.split(separator: "/") {
@@ -174,7 +219,7 @@ struct FileTask {
         return result(true, try act(script, statPath: path))
     }
 
-    func file(_ current: RemoteStat?, target: RemoteStat?, real: String?, identity: RemoteIdentity) throws(ModuleFailure) -> TaskResult {
+    mutating func file(_ current: RemoteStat?, target: RemoteStat?, real: String?, identity: RemoteIdentity) throws(ModuleFailure) -> TaskResult {
         guard let current else {
             return .failed("file (\(path)) is absent, cannot continue", PyDict([("path", .string(path))]))
         }
@@ -183,21 +228,44 @@ struct FileTask {
             return .failed("file (\(path)) is directory, cannot continue", PyDict([("path", .string(path))]))
         }
         let where_ = current.isLink && follow ? (real ?? path) : path
+        beginDiff("file", previous: effective, path: where_)
         let (changed, after) = try fixAttributes(where_, effective, umask: identity.umask)
+        diff?.attributes(from: effective, to: after)
         return result(changed, after)
     }
 
-    func touch(_ current: RemoteStat?, identity: RemoteIdentity) throws(ModuleFailure) -> TaskResult {
+    mutating func touch(_ current: RemoteStat?, identity: RemoteIdentity) throws(ModuleFailure) -> TaskResult {
         let p = ShellQuote.quote(path)
         let base = current ?? RemoteStat.newFile(identity)
         let change = try attributes.plan(for: base, umask: identity.umask)
-        if context.checkMode { return result(true, change.applied(to: base), key: "dest") }
+        // Check mode stops before a new file, without a diff, as ansible's touch does.
+        if context.checkMode && current == nil { return result(true, change.applied(to: base), key: "dest") }
+        beginDiff("touch", previous: current)
+        diff?.attributes(from: base, to: change.applied(to: base))
+        if context.checkMode {
+            if let current {
+                var now = current
+                now.mtime = Date().timeIntervalSince1970
+                now.atime = now.mtime
+                diff?.times(from: current, to: now)
+            }
+            return result(true, change.applied(to: base), key: "dest")
+        }
         var script = current == nil ? ": >> \(p) || exit 1" : "touch \(p) || exit 1"
         if !change.isEmpty { script += "\n" + change.commands(path) + " || exit 1" }
-        return result(true, try act(script, statPath: path), key: "dest")
+        let after = try act(script, statPath: path)
+        // Times are set to "now": before is the file's last time (the new file's own), after
+        // the moment of the touch.
+        if let old = current ?? after {
+            var now = old
+            now.mtime = Date().timeIntervalSince1970
+            now.atime = now.mtime
+            diff?.times(from: old, to: now)
+        }
+        return result(true, after, key: "dest")
     }
 
-    func link(_ current: RemoteStat?, hard: Bool, src: String, srcStat: RemoteStat?, srcPath: String) throws(ModuleFailure) -> TaskResult {
+    mutating func link(_ current: RemoteStat?, hard: Bool, src: String, srcStat: RemoteStat?, srcPath: String) throws(ModuleFailure) -> TaskResult {
         let force = context.bool("force", default: false)
         let extra = PyDict([("src", .string(src))])
         if srcStat == nil && (hard || !force) {
@@ -205,6 +273,10 @@ struct FileTask {
         }
         let p = ShellQuote.quote(path)
         var prepare = ""
+        beginDiff(hard ? "hard" : "link", previous: current)
+        if !hard, let current, current.isLink, current.linkTarget != src {
+            diff?.note("src", .string(current.linkTarget ?? ""), .string(src))
+        }
         if let current {
             if hard, let srcStat, current.inode == srcStat.inode, current.dev == srcStat.dev {
                 return try linkAttributes(current, extra: extra)

@@ -84,7 +84,8 @@ struct LineInFileTask {
             v["found"] = .int(found)
             v["msg"] = .string(msg)
             if let b = written.backupFile { v["backup"] = .string(b) }
-            addDiff(&v, path: path, before: content, after: Array(kept.joined().utf8))
+            v["diff"] = FileDiff.textFile(path: path, before: content, after: Array(kept.joined().utf8), diffMode: context.diffMode,
+                                          old: file.stat!, new: written.stat)
             return TaskResult(v)
         }
         if file.stat == nil && !context.bool("create", default: false) {
@@ -93,28 +94,22 @@ struct LineInFileTask {
         let original = file.content ?? []
         let (lines, changed, message) = present(TextLines.split(original))
         var msg = message
+        let newContent = Array(lines.joined().utf8)
         if context.checkMode && file.stat == nil {
             v["changed"] = .bool(changed)
             v["msg"] = .string(msg)
+            v["diff"] = FileDiff.textContent(path: path, before: original, after: newContent, diffMode: context.diffMode)
             return TaskResult(v)
         }
-        let newContent = Array(lines.joined().utf8)
         let written = try file.write(changed ? newContent : nil, attributes: attributes, context: context,
                                      backup: context.bool("backup", default: false), makeParents: file.stat == nil)
         if written.attributesChanged { msg += (changed ? " and " : "") + "ownership, perms or SE linux context changed" }
         v["changed"] = .bool(changed || written.attributesChanged)
         v["msg"] = .string(msg)
         if let b = written.backupFile { v["backup"] = .string(b) }
-        addDiff(&v, path: path, before: original, after: newContent)
+        v["diff"] = FileDiff.textFile(path: path, before: original, after: newContent, diffMode: context.diffMode,
+                                      old: file.stat ?? RemoteStat.newFile(file.identity), new: written.stat)
         return TaskResult(v)
-    }
-
-    func addDiff(_ v: inout PyDict, path: String, before: [UInt8], after: [UInt8]) {
-        guard context.diffMode else { return }
-        v["diff"] = .list([.dict(PyDict([("before", .string(String(decoding: before, as: UTF8.self))),
-                                         ("after", .string(String(decoding: after, as: UTF8.self))),
-                                         ("before_header", .string("\(path) (content)")),
-                                         ("after_header", .string("\(path) (content)"))]))])
     }
 
     /// The `state=absent` test of one line.

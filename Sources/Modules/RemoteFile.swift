@@ -19,12 +19,16 @@ struct RemoteFile {
     var identity: RemoteIdentity
     var parentExists: Bool
 
-    /// sh printing base64 of a file on one line after `TAG|` (hex after `TAG|hex:` without base64).
-    static func contentCommand(_ path: String, tag: String) -> String {
+    /// sh printing base64 of a file (its first `limit` bytes, if given) on one line after
+    /// `TAG|` (hex after `TAG|hex:` without base64).
+    static func contentCommand(_ path: String, tag: String, limit: Int? = nil) -> String {
         let p = ShellQuote.quote(path)
+        let source = limit.map { "head -c \($0) < \(p)" }
+        let base64 = source.map { "\($0) | base64" } ?? "base64 < \(p)"
+        let od = source.map { "\($0) | od -An -v -tx1" } ?? "od -An -v -tx1 < \(p)"
         return """
-        printf '%s|' \(ShellQuote.quote(tag)); if command -v base64 >/dev/null 2>&1; then base64 < \(p) | tr -d '\\n'; \
-        else printf 'hex:'; od -An -v -tx1 < \(p) | tr -d ' \\n'; fi; echo
+        printf '%s|' \(ShellQuote.quote(tag)); if command -v base64 >/dev/null 2>&1; then \(base64) | tr -d '\\n'; \
+        else printf 'hex:'; \(od) | tr -d ' \\n'; fi; echo
         """
     }
 

@@ -68,6 +68,9 @@ struct TemplateModule: Module {
         var one = CopyFile(context: context, bytes: Array(text.utf8), sourceName: (src as NSString).lastPathComponent,
                            sourceLabel: nil, attributes: attributes)
         one.allowDirectoryDest = true
+        // ansible's header names the temporary file the template was rendered to; runner
+        // renders in memory and names the template itself.
+        one.diffSource = path
         return try one.run(dest: dest)
     }
 

@@ -6,8 +6,10 @@ public protocol Callback: AnyObject, Sendable {
     func playStart(name: String, location: SourceLocation)
     func noHostsMatched()
     func taskStart(name: String, location: SourceLocation, isHandler: Bool)
-    /// A host's result. `ignored` is true when `ignore_errors` turned a failure into `...ignoring`.
-    func taskResult(host: String, result: TaskResult, taskName: String, location: SourceLocation, ignored: Bool)
+    /// A host's result. `ignored` is true when `ignore_errors` turned a failure into `...ignoring`;
+    /// `diff` says whether the result's (or its loop items') `diff` is shown.
+    func taskResult(host: String, result: TaskResult, taskName: String, location: SourceLocation, ignored: Bool,
+                    diff: DiffDisplay)
     /// `include_tasks`/`include_role` done for these hosts: `file` is the included file's path
     /// or the role's name; `item` the loop item's label.
     func included(_ file: String, hosts: [String], item: String?)
@@ -30,6 +32,19 @@ extension Callback {
     public func display(_ text: String) {}
     public func customStats(perHost: [(String, PyDict)], run: PyDict?) {}
     public var customStatsBeforeRecap: Bool { false }
+}
+
+/// Whether a result's file differences are printed, as ansible decides it: a task's own result
+/// with `--diff` or the task's `diff`, each loop item's with the task's `diff` (which `--diff`
+/// sets unless the task says otherwise).
+public struct DiffDisplay: Sendable {
+    public var result: Bool
+    public var items: Bool
+    public init(result: Bool, items: Bool) {
+        self.result = result
+        self.items = items
+    }
+    public static let none = DiffDisplay(result: false, items: false)
 }
 
 /// The counters of one host in the recap.

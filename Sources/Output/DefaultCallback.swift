@@ -14,10 +14,14 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
     /// ANSI colours, as ansible's display adds them: each line of a message wrapped in its
     /// colour's code (`AnsibleColor.enabled` decides, from the terminal and the environment).
     let color: Bool
+    /// Lines of context around each change in `--diff` output (`[diff] context`).
+    let diffContext: Int
 
-    public init(verbosity: Int, color: Bool = false, write: @escaping (String) -> Void, writeError: @escaping (String) -> Void) {
+    public init(verbosity: Int, color: Bool = false, diffContext: Int = 3,
+                write: @escaping (String) -> Void, writeError: @escaping (String) -> Void) {
         self.verbosity = verbosity
         self.color = color
+        self.diffContext = diffContext
         self.write = write
         self.writeError = writeError
     }
@@ -56,7 +60,8 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
     static let controllerActions: Set<String> = ["debug", "fail", "assert", "set_fact", "include_vars", "include_tasks",
                                                  "include_role", "add_host", "group_by", "set_stats", "pause", "meta"]
 
-    public func taskResult(host: String, result: TaskResult, taskName: String, location: SourceLocation, ignored: Bool) {
+    public func taskResult(host: String, result: TaskResult, taskName: String, location: SourceLocation, ignored: Bool,
+                           diff: DiffDisplay) {
         var shown = result.values
         // A delegated task shows where it ran: `[web1 -> localhost]`.
         let host = result.values["_ansible_delegated_vars"]?.dictValue?["ansible_delegated_host"]
@@ -69,7 +74,10 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         // A done include is announced by its `included:` line instead.
         if short == "include_tasks" || short == "include_role", result.status == .ok || result.status == .changed { return }
         if let items = shown["results"]?.listValue, !items.isEmpty {
-            for item in items { itemLine(host: host, item.dictValue ?? PyDict(), debug: debug) }
+            for item in items {
+                if diff.items, let d = item.dictValue { fileDiff(d) }
+                itemLine(host: host, item.dictValue ?? PyDict(), debug: debug)
+            }
             switch result.status {
             case .failed:
                 shown["results"] = nil
@@ -87,6 +95,7 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         case .skipped:
             emit("skipping: [\(host)]\n", Palette.skip)
         case .changed, .ok:
+            if diff.result { fileDiff(result.values) }
             let word = result.status == .changed ? "changed" : "ok"
             let code = result.status == .changed ? Palette.changed : Palette.ok
             let verbose = verbosity > 0 && result.values["_ansible_verbose_override"] == nil

@@ -49,7 +49,8 @@ public final class JSONCallback: Callback, @unchecked Sendable {
         currentTask = PyDict([("id", .string(UUID().uuidString)), ("name", .string(name)), ("path", .string(location.description))])
     }
 
-    public func taskResult(host: String, result: TaskResult, taskName: String, location: SourceLocation, ignored: Bool) {
+    public func taskResult(host: String, result: TaskResult, taskName: String, location: SourceLocation, ignored: Bool,
+                           diff: DiffDisplay) {
         if currentTask == nil {
             currentTask = PyDict([("id", .string(UUID().uuidString)), ("name", .string(taskName))])
         }

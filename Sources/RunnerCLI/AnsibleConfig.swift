@@ -36,6 +36,8 @@ struct AnsibleConfig {
         ("defaults", "show_custom_stats", "ANSIBLE_SHOW_CUSTOM_STATS", .none),
         ("defaults", "any_errors_fatal", "ANSIBLE_ANY_ERRORS_FATAL", .none),
         ("defaults", "executable", "ANSIBLE_EXECUTABLE", .none),
+        ("diff", "always", "ANSIBLE_DIFF_ALWAYS", .none),
+        ("diff", "context", "ANSIBLE_DIFF_CONTEXT", .none),
         ("inventory", "ignore_extensions", "ANSIBLE_INVENTORY_IGNORE", .none),
         ("inventory", "ignore_patterns", "ANSIBLE_INVENTORY_IGNORE_REGEX", .none),
         ("privilege_escalation", "become", "ANSIBLE_BECOME", .none),

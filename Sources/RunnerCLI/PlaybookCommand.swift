@@ -199,7 +199,8 @@ public struct PlaybookCommand: ParsableCommand {
         }
         var options = RunOptions(tags: TagSelection(tags: tags, skipTags: skipTags), extraVars: extra.values, limit: limitTerms)
         options.checkMode = check
-        options.diffMode = diff
+        // `--diff` defaults to `[diff] always` (ANSIBLE_DIFF_ALWAYS), as in ansible-playbook.
+        options.diffMode = diff || PlaybookExecutor.truthy(config.settings["ANSIBLE_DIFF_ALWAYS"])
         options.verbosity = verbose
         options.forks = forks ?? config.settings["ANSIBLE_FORKS"].flatMap { Int($0) } ?? 5
         options.forceHandlers = forceHandlers
@@ -223,6 +224,7 @@ public struct PlaybookCommand: ParsableCommand {
             callback = JSONCallback(write: { StandardStream.output.write($0) }, writeError: { StandardStream.error.write($0) })
         } else {
             callback = DefaultCallback(verbosity: verbose, color: Self.colorEnabled(config.settings),
+                                       diffContext: config.settings["ANSIBLE_DIFF_CONTEXT"].flatMap { Int($0) } ?? 3,
                                        write: { StandardStream.output.write($0) },
                                        writeError: { StandardStream.error.write($0) })
         }

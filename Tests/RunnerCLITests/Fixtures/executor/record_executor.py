@@ -13,6 +13,10 @@ with the arguments, environment and how ExecutorKeywordTests compares them:
   "sorted"  the lines sorted (hosts run at once: ansible's order depends on timing)
   "results" the result lines sorted and the recap exact, banners left out (strategy: free)
   "json-stats" the json callback's custom_stats, global_custom_stats and stats
+  "diff"    the whole stdout, with what differs from run to run masked on both sides: the
+            temporary file a template's diff names as its "after" (runner names the template)
+            and the times of a touched file
+Modules run with this venv's python (ANSIBLE_PYTHON_INTERPRETER), which is not recorded.
 Every case runs with `-f 1` so that results come in the order hosts were queued.
 """
 import json, os, shutil, subprocess, sys, tempfile
@@ -42,6 +46,10 @@ CASES = {
     "check_mode_cli": {"args": ["--check"]},
     "timeout": {},
     "colours": {"args": ["-f", "1"], "env": {"ANSIBLE_FORCE_COLOR": "1"}},
+    "diff_files": {"args": ["--diff"], "compare": "diff"},
+    "diff_check": {"args": ["--check", "--diff"], "compare": "diff"},
+    "diff_keyword": {"env": {"ANSIBLE_DIFF_CONTEXT": "1"}, "compare": "diff"},
+    "diff_colours": {"env": {"ANSIBLE_FORCE_COLOR": "1", "ANSIBLE_DIFF_ALWAYS": "1"}},
 }
 
 
@@ -51,7 +59,8 @@ def record(name, spec):
         work = os.path.join(d, name)
         shutil.copytree(os.path.join(HERE, name), work, ignore=shutil.ignore_patterns("expected.json"))
         args = ["-f", "1"] + spec.get("args", [])
-        env = dict(os.environ, ANSIBLE_NOCOLOR="1", **spec.get("env", {}))
+        env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_PYTHON_INTERPRETER=os.path.join(VENV, "bin", "python"),
+                   **spec.get("env", {}))
         p = subprocess.run([PLAYBOOK, "-i", "hosts", "site.yml"] + args, cwd=work, env=env,
                            stdin=subprocess.DEVNULL, capture_output=True)
         stdout = p.stdout.decode("utf-8")  # bytes as printed: pause ends a line with "\r\n"
