@@ -98,3 +98,64 @@ private final class Shared<Item, Result>: @unchecked Sendable {
         return (next, work)
     }
 }
+
+/// The `forks` limit of the free strategy: every host walks its tasks on its own thread, and
+/// each task on a host takes one of `forks` slots, granted in the order asked for. Each host's
+/// first task is asked for in inventory order before any host starts, so that, as ansible's
+/// free strategy queues one task per host in turn, a few forks rotate over all the hosts
+/// instead of taking the first hosts to the end of their tasks.
+final class TaskSlots: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var free: Int
+    /// Tickets waiting for a slot, oldest first.
+    private var queue: [Int] = []
+    private var nextTicket = 0
+    /// Each host's ticket for its first task, until used or given up.
+    private var reserved: [String: Int] = [:]
+
+    init(slots: Int, hosts: [String]) {
+        free = max(1, slots)
+        for host in hosts {
+            reserved[host] = nextTicket
+            queue.append(nextTicket)
+            nextTicket += 1
+        }
+    }
+
+    /// Waits for a slot for `host`, with `lock` let go meanwhile (the caller holds it).
+    func acquire(_ host: String, releasing lock: ExecutionLock) {
+        condition.lock()
+        let ticket: Int
+        if let first = reserved.removeValue(forKey: host) {
+            ticket = first
+        } else {
+            ticket = nextTicket
+            nextTicket += 1
+            queue.append(ticket)
+        }
+        condition.unlock()
+        lock.unlock()
+        condition.lock()
+        while !(queue.first == ticket && free > 0) { condition.wait() }
+        queue.removeFirst()
+        free -= 1
+        condition.broadcast()
+        condition.unlock()
+        lock.lock_()
+    }
+
+    func release() {
+        condition.lock()
+        free += 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// A host that is done gives up the first ticket it never used.
+    func finished(_ host: String) {
+        condition.lock()
+        if let first = reserved.removeValue(forKey: host) { queue.removeAll { $0 == first } }
+        condition.broadcast()
+        condition.unlock()
+    }
+}

@@ -74,14 +74,23 @@ extension PlaybookExecutor {
         callback.noHostsRemaining()
     }
 
-    /// `strategy: free`: each host runs the section's tasks without waiting for the others, up to
-    /// `forks` hosts at once, and flushes its own handlers at the end of the section.
+    /// `strategy: free`: each host runs the section's tasks without waiting for the others,
+    /// `forks` tasks at once (`TaskSlots`), and flushes its own handlers at the end of the section.
     func runFree(_ items: [TaskItem], flush: Bool) {
-        _ = concurrently(activeHosts(), limit: options.forks) { host in
+        let hosts = activeHosts()
+        let slots = TaskSlots(slots: options.forks, hosts: hosts)
+        taskSlots = slots
+        defer { taskSlots = nil }
+        _ = concurrently(hosts, limit: min(hosts.count, Self.freeWalkers)) { host in
             runItems(items, hosts: [host])
             if flush { flushHandlers(only: [host]) }
+            slots.finished(host)
         }
     }
+
+    /// Threads walking hosts at once under the free strategy (each host's tasks still wait for
+    /// one of the `forks` slots).
+    static let freeWalkers = 256
 
     /// Prints the banner of a task before its result under the free strategy, where results of
     /// different tasks interleave: only when the last banner was another task's.

@@ -27,7 +27,10 @@ extension PlaybookExecutor {
         let runHosts = runOnce ? Array(targets.filter { isActive($0) || isHandler }.prefix(1)) : targets
         let active = runHosts.filter { isActive($0) || isHandler }
         let outcomes = concurrently(active, limit: concurrency(task, hosts: active)) { host in
-            runOnHost(task, host: host, blockVars: blockVars)
+            guard let slots = taskSlots else { return runOnHost(task, host: host, blockVars: blockVars) }
+            slots.acquire(host, releasing: executionLock)
+            defer { slots.release() }
+            return runOnHost(task, host: host, blockVars: blockVars)
         }
         for (host, outcome) in zip(active, outcomes) {
             if freeStrategy { announce(task, isHandler: isHandler) }

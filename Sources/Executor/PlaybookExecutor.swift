@@ -86,6 +86,8 @@ public final class PlaybookExecutor: @unchecked Sendable {
     let executionLock = ExecutionLock()
     /// True while a task runs on several hosts at once: connections then release the lock.
     var wasConcurrent = false
+    /// Under the free strategy, the `forks` slots each host's task waits for.
+    var taskSlots: TaskSlots?
 
     public init(inventory: Inventory, options: RunOptions, callback: any Callback, loader: PlaybookLoader) {
         self.inventory = inventory

@@ -93,3 +93,32 @@ struct ExecutorKeywordTests {
         try CommandLineGoldenTests.run(arguments, in: work, environment: environment.mapValues { Optional($0) })
     }
 }
+
+extension ExecutorKeywordTests {
+    /// `strategy: free` with fewer forks than hosts: ansible's free strategy queues one task per
+    /// host in turn, so the forks rotate over every host rather than taking the first hosts
+    /// through all their tasks. With `-f 1` the tasks run host by host within each task.
+    @Test func freeStrategyRotatesForksOverHosts() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("runner-free-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        try "[web]\nb2\na1\nc3\n[all:vars]\nansible_connection=local\n".write(to: work.appendingPathComponent("hosts"), atomically: true, encoding: .utf8)
+        let steps = (1...3).map { "    - shell: echo {{ inventory_hostname }} \($0) >> {{ playbook_dir }}/log\n" }.joined()
+        try "- hosts: web\n  gather_facts: false\n  strategy: free\n  tasks:\n\(steps)".write(to: work.appendingPathComponent("site.yml"), atomically: true, encoding: .utf8)
+        for (forks, expected) in [("1", ["b2 1", "a1 1", "c3 1", "b2 2", "a1 2", "c3 2", "b2 3", "a1 3", "c3 3"])] {
+            try? FileManager.default.removeItem(at: work.appendingPathComponent("log"))
+            let outcome = try Self.run(["-i", "hosts", "site.yml", "-f", forks], in: work, environment: [:])
+            #expect(outcome.code == 0, "\(outcome.stdout)\(outcome.stderr)")
+            let log = try String(contentsOf: work.appendingPathComponent("log"), encoding: .utf8)
+            #expect(log.split(separator: "\n").map(String.init) == expected)
+        }
+        // With forks for every host each host still runs its own tasks in order.
+        try? FileManager.default.removeItem(at: work.appendingPathComponent("log"))
+        let outcome = try Self.run(["-i", "hosts", "site.yml", "-f", "5"], in: work, environment: [:])
+        #expect(outcome.code == 0)
+        let lines = try String(contentsOf: work.appendingPathComponent("log"), encoding: .utf8).split(separator: "\n")
+        for host in ["b2", "a1", "c3"] {
+            #expect(lines.filter { $0.hasPrefix(host) }.map(String.init) == ["\(host) 1", "\(host) 2", "\(host) 3"])
+        }
+    }
+}
