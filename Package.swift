@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Playbook", dependencies: ["Core", "YAML"]),
         .target(name: "Connection", dependencies: ["Core"]),
         .target(name: "Modules", dependencies: ["Core", "Jinja", "Connection"]),
-        .target(name: "Output", dependencies: ["Core", "Modules"]),
+        .target(name: "Output", dependencies: ["Core", "YAML", "Modules"]),
         .target(name: "Executor", dependencies: ["Core", "YAML", "Jinja", "Inventory", "Playbook", "Connection", "Modules", "Output"]),
         .target(
             name: "RunnerCLI",

@@ -75,11 +75,13 @@ struct CommandModule: Module {
             return TaskResult(v)
         }
         let outcome: CommandOutcome
+        let started = Date()
         do {
             outcome = try context.connection.run(script: script, input: input, environment: context.environment)
         } catch {
             return TaskResult(connectionError: error)
         }
+        let ended = Date()
         if outcome.stdout.hasPrefix("__RUNNER_SKIP__") {
             // `creates` is checked first; a skip by `removes` means its path does not exist.
             let path = context.string("creates") ?? context.string("removes") ?? ""
@@ -105,6 +107,10 @@ struct CommandModule: Module {
         result["stderr"] = .string(stderr)
         result["stdout_lines"] = .list(Self.splitLines(stdout).map(Value.string))
         result["stderr_lines"] = .list(Self.splitLines(stderr).map(Value.string))
+        // Times as the module reports them: str() of local datetimes and of their difference.
+        result["start"] = .string(Self.timestamp(started))
+        result["end"] = .string(Self.timestamp(ended))
+        result["delta"] = .string(Self.duration(ended.timeIntervalSince(started)))
         result["msg"] = ""
         if outcome.rc == 97, context.string("chdir") != nil, stdout.isEmpty {
             return .failed("Unable to change directory before execution: \(stderr)", result)
@@ -120,6 +126,26 @@ struct CommandModule: Module {
             result["msg"] = "The command exited with a non-zero return code."
         }
         return TaskResult(result)
+    }
+
+    /// Python's `str(datetime.datetime.now())`: local time with microseconds.
+    static func timestamp(_ date: Date) -> String {
+        let c = Calendar.current.dateComponents(in: TimeZone.current, from: date)
+        let micro = Int((date.timeIntervalSince1970 * 1_000_000).rounded(.down) .truncatingRemainder(dividingBy: 1_000_000))
+        return PyTimestamp(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1, hour: c.hour ?? 0, minute: c.minute ?? 0,
+                           second: c.second ?? 0, microsecond: max(0, micro), utcOffsetMinutes: nil).pythonString
+    }
+
+    /// Python's `str(timedelta)`: `0:00:00.013704` (days in front when there are any).
+    static func duration(_ seconds: Double) -> String {
+        let micro = Int((max(0, seconds) * 1_000_000).rounded())
+        let days = micro / 86_400_000_000
+        let rest = micro % 86_400_000_000
+        let (h, m, s, us) = (rest / 3_600_000_000, rest / 60_000_000 % 60, rest / 1_000_000 % 60, rest % 1_000_000)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        var text = "\(h):\(two(m)):\(two(s))"
+        if us != 0 { text += "." + String(String(us + 1_000_000).dropFirst()) }
+        return days == 0 ? text : "\(days) day\(days == 1 ? "" : "s"), " + text
     }
 
     static func stripNewlines(_ s: String) -> String {

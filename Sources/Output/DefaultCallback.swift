@@ -16,12 +16,15 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
     let color: Bool
     /// Lines of context around each change in `--diff` output (`[diff] context`).
     let diffContext: Int
+    /// JSON or YAML after `=>` (`callback_result_format` and its companions).
+    let resultFormat: ResultFormat
 
-    public init(verbosity: Int, color: Bool = false, diffContext: Int = 3,
+    public init(verbosity: Int, color: Bool = false, diffContext: Int = 3, resultFormat: ResultFormat = ResultFormat(),
                 write: @escaping (String) -> Void, writeError: @escaping (String) -> Void) {
         self.verbosity = verbosity
         self.color = color
         self.diffContext = diffContext
+        self.resultFormat = resultFormat
         self.write = write
         self.writeError = writeError
     }
@@ -42,6 +45,9 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
     }
 
     func emit(_ text: String, _ code: String) { write(paint(text, code)) }
+
+    /// A message ending in a dumped result, which (as YAML) may end its own line already.
+    func emitLine(_ text: String, _ code: String) { emit(text.hasSuffix("\n") ? text : text + "\n", code) }
 
     func banner(_ text: String) {
         let stars = max(3, columns - text.count)
@@ -91,18 +97,18 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         case .failed:
             failure(host: host, shown, short: short, location: location, ignored: ignored)
         case .unreachable:
-            emit("fatal: [\(host)]: UNREACHABLE! => \(JSONText.encode(.dict(sorted(shown))))\n", Palette.unreachable)
+            emitLine("fatal: [\(host)]: UNREACHABLE! => \(dump(shown))", Palette.unreachable)
         case .skipped:
             emit("skipping: [\(host)]\n", Palette.skip)
         case .changed, .ok:
             if diff.result { fileDiff(result.values) }
             let word = result.status == .changed ? "changed" : "ok"
             let code = result.status == .changed ? Palette.changed : Palette.ok
-            let verbose = verbosity > 0 && result.values["_ansible_verbose_override"] == nil
-            if verbose || debug || result.values["_ansible_verbose_always"] != nil {
+            let always = result.values["_ansible_verbose_always"] != nil || debug
+            if (verbosity > 0 || always) && result.values["_ansible_verbose_override"] == nil {
                 var body = shown
                 if debug { body = Self.cleanDebug(body) }
-                emit("\(word): [\(host)] => \(JSONText.encode(.dict(sorted(body)), indent: 4))\n", code)
+                emitLine("\(word): [\(host)] => \(dump(body, verboseAlways: always))", code)
             } else {
                 emit("\(word): [\(host)]\n", code)
             }
@@ -132,14 +138,15 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         let status = TaskResult(item).status
         switch status {
         case .skipped: emit("skipping: [\(host)] => (item=\(shownLabel)) \n", Palette.skip)
-        case .failed: emit("failed: [\(host)] (item=\(shownLabel)) => \(JSONText.encode(.dict(sorted(body))))\n", Palette.error)
-        case .unreachable: emit("fatal: [\(host)]: UNREACHABLE! => (item=\(shownLabel)) => \(JSONText.encode(.dict(sorted(body))))\n", Palette.unreachable)
+        case .failed: emitLine("failed: [\(host)] (item=\(shownLabel)) => \(dump(body))", Palette.error)
+        case .unreachable: emitLine("fatal: [\(host)]: UNREACHABLE! => (item=\(shownLabel)) => \(dump(body))", Palette.unreachable)
         case .ok, .changed:
             let word = status == .changed ? "changed" : "ok"
             let code = status == .changed ? Palette.changed : Palette.ok
             if (debug || verbosity > 0) && item["censored"] == nil {
                 if debug { body = Self.cleanDebug(body) }
-                emit("\(word): [\(host)] => (item=\(shownLabel)) => \(JSONText.encode(.dict(sorted(body)), indent: 4))\n", code)
+                let always = item["_ansible_verbose_always"] != nil || debug
+                emitLine("\(word): [\(host)] => (item=\(shownLabel)) => \(dump(body, verboseAlways: always))", code)
             } else {
                 emit("\(word): [\(host)] => (item=\(shownLabel))\n", code)
             }
@@ -166,7 +173,7 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         // ansible's display prints an error only once per run: later hosts failing the same way
         // show just their `fatal:` line.
         if printedErrors.insert(text).inserted { emit(text, Palette.error) }
-        emit("fatal: [\(host)]: FAILED! => \(JSONText.encode(.dict(sorted(body))))\n", Palette.error)
+        emitLine("fatal: [\(host)]: FAILED! => \(dump(body))", Palette.error)
         if ignored { emit("...ignoring\n", Palette.skip) }
     }
 
@@ -184,6 +191,11 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         }
         out += String(repeating: " ", count: width + 1 + max(0, loc.column - 1)) + "^ column \(loc.column)\n"
         return out
+    }
+
+    /// A result after `=>`, as `_dump_results` writes it.
+    func dump(_ body: PyDict, verboseAlways: Bool = false) -> String {
+        resultFormat.dump(body, verboseAlways: verboseAlways, verbosity: verbosity)
     }
 
     func sorted(_ d: PyDict) -> PyDict {

@@ -4,7 +4,7 @@ import Core
 /// Values as JSON text, the way Python's `json.dumps` writes them (`NaN`, `Infinity`,
 /// non-string keys turned into strings, tuples as lists).
 public enum JSONText {
-    public static func encode(_ value: Value, indent: Int? = nil, level: Int = 0) -> String {
+    public static func encode(_ value: Value, indent: Int? = nil, level: Int = 0, ensureASCII: Bool = true) -> String {
         switch value {
         case .none: return "null"
         case .bool(let b): return b ? "true" : "false"
@@ -13,16 +13,16 @@ public enum JSONText {
             if f.isNaN { return "NaN" }
             if f.isInfinite { return f < 0 ? "-Infinity" : "Infinity" }
             return PyFloatFormat.repr(f)
-        case .string(let s), .unsafe(let s): return quote(s)
-        case .vault(let v): return quote(v.ciphertext)
-        case .timestamp(let t): return quote(t.isoFormat())
-        case .bytes(let b): return quote(String(decoding: b, as: UTF8.self))
+        case .string(let s), .unsafe(let s): return quote(s, ensureASCII: ensureASCII)
+        case .vault(let v): return quote(v.ciphertext, ensureASCII: ensureASCII)
+        case .timestamp(let t): return quote(t.isoFormat(), ensureASCII: ensureASCII)
+        case .bytes(let b): return quote(String(decoding: b, as: UTF8.self), ensureASCII: ensureASCII)
         case .list(let items), .tuple(let items):
             if items.isEmpty { return "[]" }
-            return container("[", "]", items.map { encode($0, indent: indent, level: level + 1) }, indent, level)
+            return container("[", "]", items.map { encode($0, indent: indent, level: level + 1, ensureASCII: ensureASCII) }, indent, level)
         case .dict(let d):
             if d.isEmpty { return "{}" }
-            let parts = d.items.map { quote(keyText($0.key)) + ": " + encode($0.value, indent: indent, level: level + 1) }
+            let parts = d.items.map { quote(keyText($0.key), ensureASCII: ensureASCII) + ": " + encode($0.value, indent: indent, level: level + 1, ensureASCII: ensureASCII) }
             return container("{", "}", parts, indent, level)
         }
     }
@@ -42,7 +42,7 @@ public enum JSONText {
         return open + "\n" + parts.map { pad + $0 }.joined(separator: ",\n") + "\n" + end + close
     }
 
-    public static func quote(_ s: String) -> String {
-        JSONString.quote(s, ensureASCII: true)
+    public static func quote(_ s: String, ensureASCII: Bool = true) -> String {
+        JSONString.quote(s, ensureASCII: ensureASCII)
     }
 }

@@ -134,6 +134,9 @@ public struct PlaybookCommand: ParsableCommand {
         let stderr = StandardStream.error
         let config = AnsibleConfig.load(environment: ProcessInfo.processInfo.environment)
         for w in config.warnings { stderr.write(renderer.render(w) + "\n") }
+        if verbose > 0 {
+            StandardStream.output.write(config.file.map { "Using \($0) as config file\n" } ?? "No config file found; using defaults\n")
+        }
         do {
             for path in playbooks {
                 try checkPlaybookPath(path)
@@ -223,8 +226,16 @@ public struct PlaybookCommand: ParsableCommand {
         if ["json", "ansible.posix.json"].contains(callbackName) {
             callback = JSONCallback(write: { StandardStream.output.write($0) }, writeError: { StandardStream.error.write($0) })
         } else {
+            let resultFormat: ResultFormat
+            do {
+                resultFormat = try ResultFormat(settings: config.settings)
+            } catch {
+                stderr.write(renderer.render(error) + "\n")
+                return ExitCode.generalError
+            }
             callback = DefaultCallback(verbosity: verbose, color: Self.colorEnabled(config.settings),
                                        diffContext: config.settings["ANSIBLE_DIFF_CONTEXT"].flatMap { Int($0) } ?? 3,
+                                       resultFormat: resultFormat,
                                        write: { StandardStream.output.write($0) },
                                        writeError: { StandardStream.error.write($0) })
         }

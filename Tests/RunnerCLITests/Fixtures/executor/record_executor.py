@@ -13,9 +13,9 @@ with the arguments, environment and how ExecutorKeywordTests compares them:
   "sorted"  the lines sorted (hosts run at once: ansible's order depends on timing)
   "results" the result lines sorted and the recap exact, banners left out (strategy: free)
   "json-stats" the json callback's custom_stats, global_custom_stats and stats
-  "diff"    the whole stdout, with what differs from run to run masked on both sides: the
-            temporary file a template's diff names as its "after" (runner names the template)
-            and the times of a touched file
+  "masked"  the whole stdout, with what differs from run to run masked on both sides: the
+            temporary file a template's diff names as its "after" (runner names the template),
+            the times of a touched file and a command's start, end and delta
 Modules run with this venv's python (ANSIBLE_PYTHON_INTERPRETER), which is not recorded.
 Every case runs with `-f 1` so that results come in the order hosts were queued.
 """
@@ -46,10 +46,14 @@ CASES = {
     "check_mode_cli": {"args": ["--check"]},
     "timeout": {},
     "colours": {"args": ["-f", "1"], "env": {"ANSIBLE_FORCE_COLOR": "1"}},
-    "diff_files": {"args": ["--diff"], "compare": "diff"},
-    "diff_check": {"args": ["--check", "--diff"], "compare": "diff"},
-    "diff_keyword": {"env": {"ANSIBLE_DIFF_CONTEXT": "1"}, "compare": "diff"},
+    "diff_files": {"args": ["--diff"], "compare": "masked"},
+    "diff_check": {"args": ["--check", "--diff"], "compare": "masked"},
+    "diff_keyword": {"env": {"ANSIBLE_DIFF_CONTEXT": "1"}, "compare": "masked"},
     "diff_colours": {"env": {"ANSIBLE_FORCE_COLOR": "1", "ANSIBLE_DIFF_ALWAYS": "1"}},
+    "result_yaml": {"env": {"ANSIBLE_CALLBACK_RESULT_FORMAT": "yaml"}, "compare": "masked"},
+    "result_yaml_pretty_off": {"env": {"ANSIBLE_CALLBACK_RESULT_FORMAT": "yaml", "ANSIBLE_CALLBACK_FORMAT_PRETTY": "0",
+                                       "ANSIBLE_CALLBACK_RESULT_INDENTATION": "2"}, "args": ["-v"], "compare": "masked"},
+    "result_json_verbose": {"args": ["-v"], "compare": "masked"},
 }
 
 
