@@ -27,7 +27,7 @@ extension DefaultCallback {
             if let before = d["before"], let after = d["after"] {
                 let fromFile = d["before_header"].map { "before: \($0.pythonString)" } ?? "before"
                 let toFile = d["after_header"].map { "after: \($0.pythonString)" } ?? "after"
-                let lines = UnifiedDiff.lines(Self.diffLines(before), Self.diffLines(after), fromFile: fromFile, toFile: toFile,
+                let lines = UnifiedDiff.lines(diffLines(before), diffLines(after), fromFile: fromFile, toFile: toFile,
                                               context: diffContext)
                 for line in lines {
                     if line.hasPrefix("+") {
@@ -48,13 +48,17 @@ extension DefaultCallback {
     }
 
     /// One side of a diff as lines with their endings; a last line without one gets ansible's
-    /// "\ No newline at end of file" marker.
-    static func diffLines(_ side: Value) -> [String] {
+    /// "\ No newline at end of file" marker. Mappings are written as `_serialize_diff` does:
+    /// sorted JSON, or indented YAML when results are YAML.
+    func diffLines(_ side: Value) -> [String] {
         let text: String
         switch side {
         case .none: text = ""
+        case .dict(let d) where resultFormat.kind == .yaml:
+            let yaml = PyYAMLEmitter.dump(.dict(d), indent: 4, lossy: resultFormat.pretty != false)
+            text = ResultFormat.textwrapIndent(yaml, "    ") + "\n"
         case .dict(let d):
-            text = JSONText.encode(sortedKeys(.dict(d)), indent: 4) + "\n"
+            text = JSONText.encode(Self.sortedKeys(.dict(d)), indent: 4) + "\n"
         default: text = side.pythonString
         }
         var lines = text.pythonSplitLines(keepEnds: true)
