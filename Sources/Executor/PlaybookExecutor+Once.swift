@@ -118,7 +118,9 @@ extension PlaybookExecutor {
         }
         switch short {
         case "set_fact":
-            return HostOutcome(result: setFact(args, host: host), included: nil)
+            var result = setFact(args, host: factHost(task, host: host, scope: scope))
+            markDelegated(&result, host: host, task: task, scope: scope)
+            return HostOutcome(result: result, included: nil)
         case "include_vars":
             return HostOutcome(result: includeVars(args, host: host, task: task), included: nil)
         case "include_tasks":
@@ -164,11 +166,32 @@ extension PlaybookExecutor {
             result.values["ansible_facts"] = .dict(facts)
             result.values["_ansible_verbose_override"] = true
         }
-        if let target = delegateTarget(host: host, task: task, scope: scope) {
-            result.values["_ansible_delegated_vars"] = .dict(PyDict([("ansible_delegated_host", .string(target)),
-                                                                     ("ansible_host", .string(target))]))
-        }
+        markDelegated(&result, host: host, task: task, scope: scope)
         return HostOutcome(result: result, included: nil)
+    }
+
+    /// A delegated task's result names where it ran (`[web1 -> db1]`).
+    func markDelegated(_ result: inout TaskResult, host: String, task: Task, scope: VariableScope) {
+        guard let target = delegateTarget(host: host, task: task, scope: scope) else { return }
+        result.values["_ansible_delegated_vars"] = .dict(PyDict([("ansible_delegated_host", .string(target)),
+                                                                 ("ansible_host", .string(target))]))
+    }
+
+    /// The host a task's facts belong to: the delegated host with `delegate_facts: true`,
+    /// else the host the task ran for.
+    func factHost(_ task: Task, host: String, scope: VariableScope) -> String {
+        guard inheritedFlag("delegate_facts", task: task, scope: scope) == true,
+              let target = delegateTarget(host: host, task: task, scope: scope) else { return host }
+        if hosts[target] == nil { hosts[target] = HostState() }
+        return target
+    }
+
+    /// `factHost` from a finished result, which names the delegated host.
+    func factHost(_ task: Task, host: String, result: TaskResult) -> String {
+        guard let target = result.values["_ansible_delegated_vars"]?.dictValue?["ansible_delegated_host"]?.pythonString,
+              inheritedFlag("delegate_facts", task: task, scope: scope(for: host, task: task, extra: PyDict())) == true else { return host }
+        if hosts[target] == nil { hosts[target] = HostState() }
+        return target
     }
 
     /// Where a module looks for a relative `src` on the controller, most specific first: the

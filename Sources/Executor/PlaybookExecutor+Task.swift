@@ -36,7 +36,7 @@ extension PlaybookExecutor {
             if freeStrategy { announce(task, isHandler: isHandler) }
             record(outcome.result, task: task, host: host, blockVars: blockVars)
             if short == "set_stats", !outcome.result.isFailed { recordStats(outcome.result, host: host) }
-            cacheFacts(outcome.result, action: task.action, host: host)
+            cacheFacts(outcome.result, action: task.action, host: factHost(task, host: host, result: outcome.result))
             if runOnce && !bypass {
                 // run_once: the one result (its register and facts) holds for every host.
                 for other in targets where other != host && isActive(other) {
@@ -60,9 +60,15 @@ extension PlaybookExecutor {
                     if anyErrorsFatal(task) { abortPlaybook = true }
                 }
             } else if outcome.result.status == .unreachable {
-                hosts[host]!.stats.unreachable += 1
-                hosts[host]!.unreachable = true
-                failed.insert(host)
+                if ignoreUnreachable(task, host: host, blockVars: blockVars) {
+                    // ansible counts an ignored unreachable as ok and ignored; the host goes on.
+                    hosts[host]!.stats.ok += 1
+                    hosts[host]!.stats.ignored += 1
+                } else {
+                    hosts[host]!.stats.unreachable += 1
+                    hosts[host]!.unreachable = true
+                    failed.insert(host)
+                }
             } else if outcome.result.status == .skipped {
                 hosts[host]!.stats.skipped += 1
             } else {
@@ -169,6 +175,10 @@ extension PlaybookExecutor {
         return ModuleContext.boolean(templated) ?? false
     }
 
+    func ignoreUnreachable(_ task: Task, host: String, blockVars: PyDict) -> Bool {
+        inheritedFlag("ignore_unreachable", task: task, scope: scope(for: host, task: task, extra: blockVars)) ?? false
+    }
+
     func notify(_ task: Task, host: String) {
         guard let n = task.keywords["notify"] else { return }
         for v in n.listValue ?? [n] { hosts[host]!.notified.append(v.pythonString) }
@@ -179,7 +189,8 @@ extension PlaybookExecutor {
         var shown = result
         if noLog(task, host: host) { shown.values = Self.censored(result.values) }
         shown.values["action"] = .string(task.action)
-        let ignored = result.isFailed && ignoreErrors(task, host: host, blockVars: blockVars)
+        let ignored = (result.isFailed && ignoreErrors(task, host: host, blockVars: blockVars))
+            || (result.status == .unreachable && ignoreUnreachable(task, host: host, blockVars: blockVars))
         // A module only returns `diff` in diff mode; the task's own `diff` decides for its loop
         // items, `--diff` or the task's for the whole result (ansible's strategy and executor).
         let taskDiff = inheritedFlag("diff", task: task, scope: scope(for: host, task: task, extra: blockVars)) ?? options.diffMode

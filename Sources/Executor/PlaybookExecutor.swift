@@ -125,7 +125,9 @@ public final class PlaybookExecutor: @unchecked Sendable {
         closeConnections()
         if playLoadFailed { return 4 }
         if hostOrder.contains(where: { hosts[$0]!.stats.unreachable > 0 }) { return 4 }
-        if hostOrder.contains(where: { hosts[$0]!.stats.failures > 0 }) { return 2 }
+        // A host still failed at the end (`meta: clear_host_errors` forgives), as ansible's
+        // failed-hosts list decides, not the recap's counts.
+        if hostOrder.contains(where: { hosts[$0]!.failed }) { return 2 }
         return 0
     }
 

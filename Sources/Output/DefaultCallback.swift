@@ -97,7 +97,9 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         case .failed:
             failure(host: host, shown, short: short, location: location, ignored: ignored)
         case .unreachable:
+            report("[ERROR]: \(shown["msg"]?.pythonString ?? "Task failed.")\n", location: location)
             emitLine("fatal: [\(host)]: UNREACHABLE! => \(dump(shown))", Palette.unreachable)
+            if ignored { emit("...ignoring\n", Palette.skip) }
         case .skipped:
             emit("skipping: [\(host)]\n", Palette.skip)
         case .changed, .ok:
@@ -164,17 +166,22 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         // With no_log the message stays hidden too (ansible-core 2.21 still prints it here).
         let message = values["censored"] != nil ? "(censored due to no_log)" : values["msg"]?.pythonString ?? "Task failed."
         // A task's `timeout` is the task's failure, not its action's: its message says so itself.
-        var text = values["timedout"] != nil ? "[ERROR]: \(message)\n" : "[ERROR]: Task failed: \(kind) failed: \(message)\n"
+        report(values["timedout"] != nil ? "[ERROR]: \(message)\n" : "[ERROR]: Task failed: \(kind) failed: \(message)\n",
+               location: location)
+        emitLine("fatal: [\(host)]: FAILED! => \(dump(body))", Palette.error)
+        if ignored { emit("...ignoring\n", Palette.skip) }
+    }
+
+    /// An error with the task's origin and source lines. ansible's display prints an error only
+    /// once per run: later hosts failing the same way show just their `fatal:` line.
+    func report(_ message: String, location: SourceLocation) {
+        var text = message
         if location.line > 0 {
             var absolute = location
             absolute.file = URL(fileURLWithPath: location.file).standardizedFileURL.path
             text += "Origin: \(absolute)\n\n" + Self.excerpt(location) + "\n"
         }
-        // ansible's display prints an error only once per run: later hosts failing the same way
-        // show just their `fatal:` line.
         if printedErrors.insert(text).inserted { emit(text, Palette.error) }
-        emitLine("fatal: [\(host)]: FAILED! => \(dump(body))", Palette.error)
-        if ignored { emit("...ignoring\n", Palette.skip) }
     }
 
     /// Up to three source lines ending at the location's line, numbered, and a caret line.

@@ -54,6 +54,7 @@ CASES = {
     "result_yaml_pretty_off": {"env": {"ANSIBLE_CALLBACK_RESULT_FORMAT": "yaml", "ANSIBLE_CALLBACK_FORMAT_PRETTY": "0",
                                        "ANSIBLE_CALLBACK_RESULT_INDENTATION": "2"}, "args": ["-v"], "compare": "masked"},
     "diff_yaml": {"args": ["--check", "--diff"], "env": {"ANSIBLE_CALLBACK_RESULT_FORMAT": "yaml"}, "compare": "masked"},
+    "keywords_misc": {},
     "result_json_verbose": {"args": ["-v"], "compare": "masked"},
 }
 
