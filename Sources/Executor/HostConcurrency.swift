@@ -58,13 +58,19 @@ extension PlaybookExecutor {
         let group = DispatchGroup()
         wasConcurrent = true
         defer { wasConcurrent = false }
+        // Workers see the enclosing blocks' keywords of the thread that called (kept per thread
+        // because hosts of a free-strategy play walk different blocks at once).
+        let inherited = blockKeywords
+        let executor = self
         // The calling thread holds the lock; the workers take turns with it.
         lock.unlock()
         for _ in 0..<min(limit, items.count) {
             group.enter()
             let thread = Thread {
                 lock.lock_()
+                executor.blockKeywords = inherited
                 while let (i, work) = shared.take() { shared.results[i] = work(shared.items[i]) }
+                executor.blockKeywords = []
                 lock.unlock()
                 group.leave()
             }

@@ -141,8 +141,8 @@ extension PlaybookExecutor {
     func runMeta(_ task: Task, on targets: [String], blockVars: PyDict) -> Set<String> {
         let action = (task.args.dictValue?["_raw_params"])?.pythonString ?? ""
         func applies(_ host: String) -> Bool {
-            guard let when = task.keywords["when"] else { return true }
-            return (try? evaluateWhen(when, host: host, task: task, extra: blockVars)) ?? false
+            let conditions = blockKeywords.compactMap { $0["when"] } + (task.keywords["when"].map { [$0] } ?? [])
+            return conditions.allSatisfy { (try? evaluateWhen($0, host: host, task: task, extra: blockVars)) ?? false }
         }
         var flush = false
         for host in targets {

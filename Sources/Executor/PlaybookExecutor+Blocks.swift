@@ -35,10 +35,8 @@ extension PlaybookExecutor {
         defer { blockKeywords.removeLast() }
         var vars = blockVars
         if let own = block.keywords["vars"]?.dictValue { vars.merge(own) }
-        let selected = entering.filter { host in
-            guard let when = block.keywords["when"] else { return true }
-            return (try? evaluateWhen(when, host: host, task: nil, extra: vars)) ?? true
-        }
+        // The block's `when` is not a gate here: each task inherits it (runOnce).
+        let selected = entering
         let failedInBlock = runItems(block.block, hosts: selected, blockVars: vars)
         var stillFailed = failedInBlock
         if !failedInBlock.isEmpty && !block.rescue.isEmpty {

@@ -30,7 +30,9 @@ extension PlaybookExecutor {
         for key in ["gather_subset", "gather_timeout", "fact_path"] {
             if let v = play.keywords[key], !v.isNone { args[.string(key)] = v }
         }
-        let task = Task(name: "Gathering Facts", action: "gather_facts", args: .dict(args), keywords: PyDict(),
+        var keywords = PyDict()
+        if let when = play.keywords[.string(Play.includedConditionalKey)] { keywords["when"] = when }
+        let task = Task(name: "Gathering Facts", action: "gather_facts", args: .dict(args), keywords: keywords,
                         tags: ["always"], location: play.location)
         let start = startAtTask
         startAtTask = nil

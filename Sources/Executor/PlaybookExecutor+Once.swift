@@ -10,7 +10,10 @@ extension PlaybookExecutor {
     /// One execution of a task on a host (one loop item): `when`, the action, then
     /// `until`, `changed_when` and `failed_when`.
     func runOnce(_ task: Task, host: String, scope: VariableScope, extra: PyDict) -> HostOutcome {
-        if let when = task.keywords["when"] {
+        // The enclosing blocks' `when` come first: a task inherits them (ansible's `when` is
+        // extended from its parents), so each task of a block that does not apply is skipped.
+        let conditions = blockKeywords.compactMap { $0["when"] } + (task.keywords["when"].map { [$0] } ?? [])
+        for when in conditions {
             do {
                 if let falseCondition = try firstFalseCondition(when, scope: scope, origin: task.location) {
                     var v = PyDict()
@@ -116,6 +119,14 @@ extension PlaybookExecutor {
                 return HostOutcome(result: .failed(error.message), included: nil)
             }
         }
+        // Free-form text left over for an action that takes none (`debug: msg=a b` leaves `b`),
+        // as ansible's task post-validation rejects it.
+        if let raw = args["_raw_params"]?.pythonString, !raw.isEmpty, !Self.rawParamActions.contains(short),
+           !(raw.hasPrefix("{{") && raw.hasSuffix("}}")) {
+            let fqcn = task.action.contains(".") ? task.action : "ansible.builtin." + short
+            return HostOutcome(result: TaskResult(PyDict([("failed", true), ("msg", .string("Task failed: Action '\(fqcn)' does not support raw params."))])),
+                               included: nil)
+        }
         switch short {
         case "set_fact":
             var result = setFact(args, host: factHost(task, host: host, scope: scope))
@@ -169,6 +180,12 @@ extension PlaybookExecutor {
         markDelegated(&result, host: host, task: task, scope: scope)
         return HostOutcome(result: result, included: nil)
     }
+
+    /// Actions that take free-form text (`_raw_params`), as ansible's RAW_PARAM_MODULES.
+    static let rawParamActions: Set<String> = [
+        "include_vars", "include_tasks", "include_role", "import_tasks", "import_role", "add_host", "group_by", "set_fact", "meta",
+        "command", "shell", "raw", "script", "win_command", "win_shell",
+    ]
 
     /// A delegated task's result names where it ran (`[web1 -> db1]`).
     func markDelegated(_ result: inout TaskResult, host: String, task: Task, scope: VariableScope) {

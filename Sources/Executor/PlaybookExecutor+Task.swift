@@ -163,10 +163,9 @@ extension PlaybookExecutor {
         return out
     }
 
+    /// `no_log` from the task, its blocks or the play.
     func noLog(_ task: Task, host: String) -> Bool {
-        guard let raw = task.keywords["no_log"] ?? play.keywords["no_log"] else { return false }
-        let value = (try? engine.template(raw, vars: scope(for: host, task: task, extra: PyDict()), origin: task.location)) ?? raw
-        return ModuleContext.boolean(value) ?? value.isTruthy
+        inheritedFlag("no_log", task: task, scope: scope(for: host, task: task, extra: PyDict())) ?? false
     }
 
     func ignoreErrors(_ task: Task, host: String, blockVars: PyDict) -> Bool {

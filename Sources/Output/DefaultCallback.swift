@@ -166,7 +166,10 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         // With no_log the message stays hidden too (ansible-core 2.21 still prints it here).
         let message = values["censored"] != nil ? "(censored due to no_log)" : values["msg"]?.pythonString ?? "Task failed."
         // A task's `timeout` is the task's failure, not its action's: its message says so itself.
-        report(values["timedout"] != nil ? "[ERROR]: \(message)\n" : "[ERROR]: Task failed: \(kind) failed: \(message)\n",
+        // A task's `timeout` and the executor's own errors (no `changed`) are the task's failure,
+        // not its action's: their message says so itself.
+        let ownWords = values["timedout"] != nil || (values["changed"] == nil && message.hasPrefix("Task failed: "))
+        report(ownWords ? "[ERROR]: \(message)\n" : "[ERROR]: Task failed: \(kind) failed: \(message)\n",
                location: location)
         emitLine("fatal: [\(host)]: FAILED! => \(dump(body))", Palette.error)
         if ignored { emit("...ignoring\n", Palette.skip) }

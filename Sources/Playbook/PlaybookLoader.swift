@@ -53,7 +53,9 @@ public struct PlaybookLoader {
                     throw Diagnostic.error("Unable to retrieve file contents: could not find or access '\(target)'", at: imported.location,
                                            hint: "import_playbook paths are relative to the importing playbook.", kind: .general)
                 }
-                plays += try load(file, depth: depth + 1, tags: tags + TagList.parse(entry.dict?["tags"] ?? .none))
+                var imported = try load(file, depth: depth + 1, tags: tags + TagList.parse(entry.dict?["tags"] ?? .none))
+                for i in imported.indices { Self.applyImport(entry, to: &imported[i]) }
+                plays += imported
                 continue
             }
             plays.append(try loadPlay(entry, directory: directory, importTags: tags))
@@ -95,6 +97,36 @@ public struct PlaybookLoader {
         play.roles = roles
         play.directory = directory
         return play
+    }
+
+    /// What an `import_playbook` entry gives each play it imports, as ansible's PlaybookInclude:
+    /// its `vars` over the play's own, and its `when` in front of the conditions of every
+    /// top-level block and task (handlers excepted) and of the fact gathering.
+    static func applyImport(_ entry: Located, to play: inout Play) {
+        if case .dict(let vars)? = entry.dict?["vars"] {
+            var merged = play.keywords["vars"]?.dictValue ?? PyDict()
+            merged.merge(vars)
+            play.keywords["vars"] = .dict(merged)
+        }
+        guard let when = entry.dict?["when"], !when.isNone else { return }
+        let conditions = when.listValue ?? [when]
+        func prepend(_ keywords: inout PyDict) {
+            let own = keywords["when"].map { $0.listValue ?? [$0] } ?? []
+            keywords["when"] = .list(conditions + own)
+        }
+        play.keywords[.string(Play.includedConditionalKey)] = .list(conditions + (play.keywords[.string(Play.includedConditionalKey)]?.listValue ?? []))
+        for s in play.sections.indices {
+            for i in play.sections[s].items.indices {
+                switch play.sections[s].items[i] {
+                case .task(var task):
+                    prepend(&task.keywords)
+                    play.sections[s].items[i] = .task(task)
+                case .block(var block):
+                    prepend(&block.keywords)
+                    play.sections[s].items[i] = .block(block)
+                }
+            }
+        }
     }
 
     /// An unnamed play is named after its hosts, as ansible-core does.

@@ -95,6 +95,9 @@ public struct Play: Sendable {
     public var roles: [RoleInfo] = []
     /// The playbook file's directory (`playbook_dir`).
     public var directory: String = "."
+    /// Where an imported play keeps the `when` of its `import_playbook` (ansible's
+    /// `_included_conditional`), which also decides its fact gathering.
+    public static let includedConditionalKey = "_included_conditional"
 
     /// The play's `hosts` as ansible-playbook's `pattern:` line prints it (a Python list repr).
     public var hostsPatternRepr: String {

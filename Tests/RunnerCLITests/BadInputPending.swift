@@ -24,7 +24,6 @@ enum BadInputPending {
     static let recvar = "debug var= on a recursive variable: ansible-playbook fails the task, runner does not"
 
     static let cases: [String: (checks: Set<Check>, reason: String)] = [
-        "block_when_dict": ([.exitCode, .location, .namesFile, .noDamage], runtime),
         "cli_ask_pass_with_file": ([.exitCode], cli),
         "cli_become_method_unknown": ([.exitCode, .location, .namesFile], runtime),
         "cli_become_password_file_missing": ([.exitCode], cli),

@@ -55,6 +55,8 @@ CASES = {
                                        "ANSIBLE_CALLBACK_RESULT_INDENTATION": "2"}, "args": ["-v"], "compare": "masked"},
     "diff_yaml": {"args": ["--check", "--diff"], "env": {"ANSIBLE_CALLBACK_RESULT_FORMAT": "yaml"}, "compare": "masked"},
     "keywords_misc": {},
+    "import_playbook": {},
+    "block_inheritance": {},
     "result_json_verbose": {"args": ["-v"], "compare": "masked"},
 }
 
