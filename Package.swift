@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "Connection", dependencies: ["Core"]),
         .target(name: "Modules", dependencies: ["Core", "Jinja", "Connection"]),
         .target(name: "Output", dependencies: ["Core", "YAML", "Modules"]),
-        .target(name: "Executor", dependencies: ["Core", "YAML", "Jinja", "Inventory", "Playbook", "Connection", "Modules", "Output"]),
+        .target(name: "Executor", dependencies: ["Core", "YAML", "Jinja", "Inventory", "Playbook", "Connection", "Modules", "Output", "Vault"]),
         .target(
             name: "RunnerCLI",
             dependencies: [

@@ -6,6 +6,7 @@ import Jinja
 import Modules
 import Output
 import Playbook
+import Vault
 
 /// Runs plays on hosts with the linear strategy: each task on every host of the play (in
 /// inventory order) before the next task, failed hosts leaving the play, handlers flushed
@@ -170,7 +171,13 @@ public final class PlaybookExecutor: @unchecked Sendable {
             return true
         }
         playVars = play.keywords["vars"]?.dictValue ?? PyDict()
-        promptVars = Self.promptDefaults(play.keywords["vars_prompt"], extraVars: options.extraVars)
+        do {
+            promptVars = try prompt(play.keywords["vars_prompt"], location: play.location)
+        } catch {
+            callback.error(error)
+            loadFailure = error
+            return false
+        }
         let strategy = templatedPlayKeyword("strategy")?.pythonString ?? "linear"
         guard Self.strategies.contains(strategy) else {
             // After the play's banner, located at the play, exit 1, as ansible-playbook.
@@ -217,16 +224,59 @@ public final class PlaybookExecutor: @unchecked Sendable {
         return true
     }
 
-    /// `vars_prompt` without a terminal: each variable not given as an extra var takes its
-    /// `default` (empty when it has none); runner never blocks waiting for input.
-    static func promptDefaults(_ prompts: Value?, extraVars: PyDict) -> PyDict {
+    /// `vars_prompt`, as ansible's `do_var_prompt`: each variable not given as an extra var is
+    /// asked for when standard input is a terminal (`prompt [default]: `; a private one with
+    /// echo off on the terminal, `confirm` asks twice), an empty answer taking the `default`.
+    /// Without a terminal nothing is asked: one warning, and each variable takes its default
+    /// (the text "None" when it has none, as ansible's to_text(None)).
+    func prompt(_ prompts: Value?, location: SourceLocation) throws(Diagnostic) -> PyDict {
         var out = PyDict()
+        let interactive = isatty(0) != 0
+        var warned = false
         for entry in prompts?.listValue ?? [] {
             guard let d = entry.dictValue, let name = d["name"] else { continue }
-            if extraVars.contains(name) { continue }
-            out[name] = d["default"] ?? .string("")
+            if options.extraVars.contains(name) { continue }
+            if d["encrypt"].map({ !$0.isNone }) ?? false {
+                throw Diagnostic.error("vars_prompt with encrypt (for \(name.pythonString)) is not implemented in this version of runner yet",
+                                       at: location, hint: "Pass the hashed value with -e instead, or use ansible-playbook for this play.")
+            }
+            let defaultValue = d["default"].flatMap { $0.isNone ? nil : $0 }
+            var answer: String?
+            if interactive {
+                let text = d["prompt"].map(\.pythonString) ?? name.pythonString
+                let message = text.isEmpty ? "input for \(name.pythonString): "
+                    : defaultValue.map { "\(text) [\($0.pythonString)]: " } ?? "\(text): "
+                let hidden = d["private"].flatMap { ModuleContext.boolean($0) } ?? true
+                let confirm = d["confirm"].flatMap { ModuleContext.boolean($0) } ?? false
+                while true {
+                    answer = Self.ask(message, hidden: hidden)
+                    guard confirm else { break }
+                    if Self.ask("confirm " + message, hidden: hidden) == answer { break }
+                    Self.writeOutput("***** VALUES ENTERED DO NOT MATCH ****\n")
+                }
+            } else if !warned {
+                callback.warning(.warning("Not prompting as we are not in interactive mode"))
+                warned = true
+            }
+            if (answer ?? "").isEmpty, let defaultValue {
+                out[name] = defaultValue
+            } else {
+                out[name] = .string(answer ?? "None")
+            }
         }
         return out
+    }
+
+    /// One answer: hidden ones on the terminal with echo off (getpass), others after the
+    /// message on standard output, read from standard input (input()).
+    static func ask(_ message: String, hidden: Bool) -> String? {
+        if hidden { return VaultPasswordLoader.terminalPrompt(message) }
+        writeOutput(message)
+        return readLine(strippingNewline: true)
+    }
+
+    static func writeOutput(_ text: String) {
+        OutputGate.pass { FileHandle.standardOutput.write(Data(text.utf8)) }
     }
 
     public static func truthy(_ text: String?) -> Bool {

@@ -124,3 +124,72 @@ extension ExecutorKeywordTests {
         }
     }
 }
+
+extension ExecutorKeywordTests {
+    /// `vars_prompt` on a terminal (util-linux `script` gives runner one): each question as
+    /// ansible-playbook 2.21 asks it (`prompt [default]: `, the variable's name when there is no
+    /// prompt, `confirm ` again, the mismatch notice), an empty answer taking the default, and a
+    /// private answer never echoed.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func varsPromptAsksOnATerminal() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("runner-prompt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        try "a ansible_connection=local\n".write(to: work.appendingPathComponent("hosts"), atomically: true, encoding: .utf8)
+        try """
+            - hosts: all
+              gather_facts: false
+              vars_prompt:
+                - {name: user_name, prompt: Your name, private: false, default: nobody}
+                - {name: secret, prompt: Secret, confirm: true}
+                - {name: bare, private: false}
+                - {name: kept, prompt: Kept, default: fallback}
+              tasks:
+                - debug: msg="{{ user_name }} {{ secret | length }} [{{ bare }}] {{ kept }}"
+            """.write(to: work.appendingPathComponent("site.yml"), atomically: true, encoding: .utf8)
+        let runner = try CommandLineGoldenTests.runner()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qefc", "'\(runner.path)' -i hosts site.yml", "/dev/null"]
+        process.currentDirectoryURL = work
+        var env = ProcessInfo.processInfo.environment
+        env["ANSIBLE_NOCOLOR"] = "1"
+        process.environment = env
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let watchdog = DispatchWorkItem { process.terminate() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+        defer { watchdog.cancel() }
+        var transcript = ""
+        var answered = 0
+        // Each answer goes once its question is the last thing printed since the previous one
+        // (a private prompt flushes what was typed ahead, as getpass does).
+        func answer(after question: String, with text: String) {
+            while !String(transcript.dropFirst(answered)).hasSuffix(question) || transcript.count - answered < question.count {
+                let data = output.fileHandleForReading.availableData
+                if data.isEmpty { return }
+                transcript += String(decoding: data, as: UTF8.self)
+            }
+            answered = transcript.count
+            input.fileHandleForWriting.write(Data((text + "\n").utf8))
+        }
+        answer(after: "Your name [nobody]: ", with: "alice")
+        answer(after: "Secret: ", with: "s3cret-one")
+        answer(after: "confirm Secret: ", with: "s3cret-two")
+        answer(after: "Secret: ", with: "s3cret")
+        answer(after: "confirm Secret: ", with: "s3cret")
+        answer(after: "bare: ", with: "")
+        answer(after: "Kept [fallback]: ", with: "")
+        transcript += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let text = transcript.replacingOccurrences(of: "\r", with: "")
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("Your name [nobody]: alice\n"), "\(text)")
+        #expect(text.contains("***** VALUES ENTERED DO NOT MATCH ****"), "\(text)")
+        #expect(text.contains("\"msg\": \"alice 6 [] fallback\""), "\(text)")
+        #expect(!text.contains("s3cret"), "a private answer was echoed: \(text)")
+    }
+}

@@ -57,6 +57,7 @@ CASES = {
     "keywords_misc": {},
     "import_playbook": {},
     "block_inheritance": {},
+    "vars_prompt_no_tty": {},
     "result_json_verbose": {"args": ["-v"], "compare": "masked"},
 }
 
