@@ -1,0 +1,128 @@
+import Foundation
+import GoldenSupport
+import Testing
+
+/// `git`, `unarchive` and `validate:` (copy, template, lineinfile, blockinfile, replace) run by
+/// the built binary on the playbooks in `Fixtures/deploy`, against what ansible-playbook 2.21
+/// returned for the same playbooks (`deploy_expected.json`, recorded by `record_deploy.py`),
+/// plus their real effects on disk. The playbooks make their own git repositories (fixed
+/// author and dates, so the commit hashes are stable) and archives.
+@Suite(.serialized)
+struct DeployModuleTests {
+    static let directory = Golden.fixtures().appendingPathComponent("deploy")
+    nonisolated(unsafe) static let expected: [String: Any] = {
+        (try? JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("deploy_expected.json")))) as? [String: Any] ?? [:]
+    }()
+    static let volatile: Set<String> = ["atime", "mtime", "ctime", "inode", "dev", "uid", "gid", "elapsed", "delta", "start", "end",
+                                        "blocks", "disk_usage_bytes"]
+
+    /// A run of one fixture playbook; `work` is left for the caller to inspect and remove.
+    struct Run {
+        var code: Int32
+        /// Per task: its name and h1's result.
+        var results: [(name: String, result: [String: Any])]
+        var work: URL
+        var directory: String { work.resolvingSymlinksInPath().path }
+        func remove() { try? FileManager.default.removeItem(at: work) }
+        func text(_ path: String) -> String? { try? String(contentsOf: work.appendingPathComponent(path), encoding: .utf8) }
+        func mode(_ path: String) -> Int? {
+            (try? FileManager.default.attributesOfItem(atPath: work.appendingPathComponent(path).path))?[.posixPermissions] as? Int
+        }
+    }
+
+    /// The options the recorder gives ansible-playbook for a playbook.
+    static func options(_ playbook: String) -> [String] {
+        playbook.hasSuffix("_check.yml") ? ["--check"] : playbook.hasSuffix("_diff.yml") ? ["--diff"] : []
+    }
+
+    static func run(_ playbook: String) throws -> Run {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("runner-deploy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: directory.appendingPathComponent(playbook), to: work.appendingPathComponent(playbook))
+        try "h1 ansible_connection=local\n".write(to: work.appendingPathComponent("hosts"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = try CommandLineGoldenTests.runner()
+        process.arguments = ["-i", "hosts", playbook] + options(playbook)
+        process.currentDirectoryURL = work
+        var env = ProcessInfo.processInfo.environment
+        env["ANSIBLE_STDOUT_CALLBACK"] = "json"
+        env["ANSIBLE_NOCOLOR"] = "1"
+        process.environment = env
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        let start = try #require(text.firstIndex(of: "{"), "no JSON document: \(text)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(text[start...].utf8)) as? [String: Any])
+        var results: [(String, [String: Any])] = []
+        for play in doc["plays"] as? [[String: Any]] ?? [] {
+            for task in play["tasks"] as? [[String: Any]] ?? [] {
+                let name = (task["task"] as? [String: Any])?["name"] as? String ?? ""
+                if let r = (task["hosts"] as? [String: Any])?["h1"] as? [String: Any] { results.append((name, r)) }
+            }
+        }
+        return Run(code: process.terminationStatus, results: results, work: work)
+    }
+
+    /// A result normalised as `record_deploy.py` does it.
+    static func normalized(_ name: String, _ r: [String: Any], directory: String, diff: Bool) -> Any {
+        if name.hasPrefix("set up") { return ["changed": r["changed"] ?? false] }
+        let tmp = try! NSRegularExpression(pattern: "[^\\s'\"]*ansible-tmp-[^\\s'\"]*")
+        func text(_ s: String) -> String {
+            let s = s.replacingOccurrences(of: directory, with: "{dir}")
+            return tmp.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "{tmp}")
+        }
+        func typeName(_ v: Any) -> String {
+            if v is String { return "str" }
+            if let n = v as? NSNumber { let t = String(cString: n.objCType); return t == "d" || t == "f" ? "float" : "int" }
+            return v is NSNull ? "NoneType" : "\(type(of: v))"
+        }
+        func fix(_ v: Any) -> Any {
+            if let s = v as? String { return text(s) }
+            if let l = v as? [Any] { return l.map(fix) }
+            if let d = v as? [String: Any] {
+                var out: [String: Any] = [:]
+                for (k, x) in d { out[text(k)] = volatile.contains(k) ? typeName(x) : fix(x) }
+                return out
+            }
+            return v
+        }
+        let dropped: Set<String> = diff ? ["action", "exception", "invocation"] : ["action", "exception", "invocation", "diff"]
+        return fix(r.filter { !dropped.contains($0.key) && !$0.key.hasPrefix("_ansible") })
+    }
+
+    /// Runs a fixture playbook and compares every task's result with ansible's; the caller
+    /// removes the returned run's directory.
+    static func compare(_ playbook: String) throws -> Run {
+        let golden = try #require(expected[playbook] as? [String: Any], "no golden for \(playbook)")
+        let tasks = try #require(golden["tasks"] as? [[String: Any]])
+        let run = try Self.run(playbook)
+        #expect(Int(run.code) == golden["exit_code"] as? Int, "\(playbook): exit code")
+        #expect(run.results.count == tasks.count, "\(playbook): \(run.results.count) results")
+        for (i, (got, want)) in zip(run.results, tasks).enumerated() {
+            let mine = TransferModuleTests.json(normalized(got.name, got.result, directory: run.directory, diff: options(playbook).contains("--diff")))
+            #expect(mine == TransferModuleTests.json(want), "\(playbook) task \(i + 1)")
+        }
+        return run
+    }
+
+    @Test func validateMatchesAnsible() throws {
+        let run = try Self.compare("validate.yml")
+        defer { run.remove() }
+        #expect(run.text("v/c.conf") == "key=1\n", "a failed validation left the old file")
+        #expect(run.text("v/t.conf") == "key=x\n")
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: run.work.appendingPathComponent("v").path)) ?? []
+        #expect(!left.contains { $0.contains("ansible-tmp") }, "temporary files left behind: \(left)")
+    }
+
+    /// Under --check no validation runs and nothing is written.
+    @Test func validateCheckModeChangesNothing() throws {
+        let run = try Self.compare("validate_check.yml")
+        defer { run.remove() }
+        #expect(run.text("v/c.conf") == "good\n")
+    }
+}

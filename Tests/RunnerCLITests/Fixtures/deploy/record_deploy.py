@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Record what the real ansible-playbook (ansible-core 2.21) returns for the git and unarchive
+modules and for `validate:` on copy, template, lineinfile, blockinfile and replace, as goldens
+for Tests/RunnerCLITests/DeployModuleTests.swift.
+
+    /tmp/oracle/bin/python Tests/RunnerCLITests/Fixtures/deploy/record_deploy.py [playbook.yml ...]
+    (as root; ORACLE_VENV defaults to /tmp/oracle; everything happens in a temporary directory)
+
+Each playbook beside this script is copied to a temporary directory and run against one local
+host with ANSIBLE_STDOUT_CALLBACK=json (the *_check.yml ones with --check, *_diff.yml with
+--diff). Set-up tasks create their own inputs (git repositories with fixed author, committer
+and dates, so commit hashes are the same on every machine with the same git; archives made with
+tar and zip); their names start with "set up" and only their "changed" is kept.
+
+Writes deploy_expected.json: {playbook: {"exit_code": n, "tasks": [result, ...]}} where a result
+is the task's json-callback result without "action", "exception", "invocation", "_ansible*"
+keys (and "diff" outside the *_diff.yml playbooks, as the conformance corpus drops it); at any depth, values of VOLATILE keys become their type name, and in keys and values the
+temporary directory becomes {dir} and a path through an Ansible temporary file {tmp}. The
+Swift test normalises runner's results the same way.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VENV = os.environ.get("ORACLE_VENV", "/tmp/oracle")
+TOOL = os.path.join(VENV, "bin", "ansible-playbook")
+PLAYBOOKS = ["validate.yml", "validate_check.yml", "unarchive.yml", "unarchive_check.yml", "git.yml", "git_check.yml",
+             "git_diff.yml"]
+VOLATILE = {"atime", "mtime", "ctime", "inode", "dev", "uid", "gid", "elapsed", "delta", "start", "end",
+            "blocks", "disk_usage_bytes"}
+DROPPED = {"action", "exception", "invocation"}
+TMP = re.compile(r"[^\s'\"]*ansible-tmp-[^\s'\"]*")
+
+
+def normalize(value, work):
+    if isinstance(value, str):
+        return TMP.sub("{tmp}", value.replace(work, "{dir}"))
+    if isinstance(value, list):
+        return [normalize(v, work) for v in value]
+    if isinstance(value, dict):
+        return {normalize(k, work): type(v).__name__ if k in VOLATILE else normalize(v, work) for k, v in value.items()}
+    return value
+
+
+def clean(name, result, work, diff):
+    if name.startswith("set up"):
+        return {"changed": result.get("changed")}
+    dropped = DROPPED if diff else DROPPED | {"diff"}
+    kept = {k: v for k, v in result.items() if k not in dropped and not k.startswith("_ansible")}
+    return normalize(kept, work)
+
+
+def run(playbook):
+    extra = ["--check"] if playbook.endswith("_check.yml") else ["--diff"] if playbook.endswith("_diff.yml") else []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = os.path.realpath(tmp)
+        shutil.copy(os.path.join(HERE, playbook), work)
+        with open(os.path.join(work, "hosts"), "w") as f:
+            f.write("h1 ansible_connection=local ansible_python_interpreter=%s\n" % os.path.join(VENV, "bin", "python"))
+        env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_NOCOLOR="1")
+        argv = [TOOL, "-i", "hosts", playbook] + extra
+        proc = subprocess.run(argv, cwd=work, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        doc = json.loads(proc.stdout[proc.stdout.index("{"):])
+        tasks = [(t["task"]["name"], t["hosts"]["h1"]) for play in doc["plays"] for t in play["tasks"]]
+        return {"exit_code": proc.returncode, "tasks": [clean(n, r, work, "--diff" in extra) for n, r in tasks]}
+
+
+def main():
+    only = sys.argv[1:]
+    path = os.path.join(HERE, "deploy_expected.json")
+    recorded = {}
+    if only and os.path.exists(path):
+        with open(path) as f:
+            recorded = json.load(f)
+    for name in PLAYBOOKS:
+        if (not only or name in only) and os.path.exists(os.path.join(HERE, name)):
+            recorded[name] = run(name)
+    with open(path, "w") as f:
+        json.dump(recorded, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
