@@ -31,6 +31,7 @@ public enum ModuleRegistry {
         "find": FindModule(),
         "get_url": GetURLModule(),
         "uri": URIModule(),
+        "git": GitModule(),
     ]
 
     public static func module(named name: String) -> (any Module)? {

@@ -126,3 +126,27 @@ struct DeployModuleTests {
         #expect(run.text("v/c.conf") == "good\n")
     }
 }
+
+extension DeployModuleTests {
+    @Test func gitMatchesAnsible() throws {
+        let run = try Self.compare("git.yml")
+        defer { run.remove() }
+        #expect(run.text("w/f.txt") == "two\n")
+        #expect(run.text("single/d.txt") == "dev\n")
+        #expect(run.mode("single/f.txt") == 0o640, "umask 0027 applied to the checkout")
+        #expect(run.text("plain/file") == "x\n", "a failed clone left the existing directory alone")
+    }
+
+    /// Under --check nothing is cloned, fetched or reset.
+    @Test func gitCheckModeChangesNothing() throws {
+        let run = try Self.compare("git_check.yml")
+        defer { run.remove() }
+        #expect(!FileManager.default.fileExists(atPath: run.work.appendingPathComponent("new").path))
+        #expect(run.text("behind/f.txt") == "one\nlocal\n")
+    }
+
+    @Test func gitDiffMatchesAnsible() throws {
+        let run = try Self.compare("git_diff.yml")
+        run.remove()
+    }
+}
