@@ -32,6 +32,7 @@ public enum ModuleRegistry {
         "get_url": GetURLModule(),
         "uri": URIModule(),
         "git": GitModule(),
+        "unarchive": UnarchiveModule(),
     ]
 
     public static func module(named name: String) -> (any Module)? {

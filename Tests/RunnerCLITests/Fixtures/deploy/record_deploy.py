@@ -15,7 +15,9 @@ tar and zip); their names start with "set up" and only their "changed" is kept.
 Writes deploy_expected.json: {playbook: {"exit_code": n, "tasks": [result, ...]}} where a result
 is the task's json-callback result without "action", "exception", "invocation", "_ansible*"
 keys (and "diff" outside the *_diff.yml playbooks, as the conformance corpus drops it); at any depth, values of VOLATILE keys become their type name, and in keys and values the
-temporary directory becomes {dir} and a path through an Ansible temporary file {tmp}. The
+temporary directory becomes {dir} and a path through an Ansible temporary file {tmp}; the lines
+after the first of unarchive's "Failed to find handler" message are sorted (ansible joins its
+reasons from a set, in no fixed order). The
 Swift test normalises runner's results the same way.
 """
 from __future__ import annotations
@@ -31,7 +33,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 VENV = os.environ.get("ORACLE_VENV", "/tmp/oracle")
 TOOL = os.path.join(VENV, "bin", "ansible-playbook")
-PLAYBOOKS = ["validate.yml", "validate_check.yml", "unarchive.yml", "unarchive_check.yml", "git.yml", "git_check.yml",
+PLAYBOOKS = ["validate.yml", "validate_check.yml", "unarchive.yml", "unarchive_check.yml", "unarchive_diff.yml", "git.yml", "git_check.yml",
              "git_diff.yml"]
 VOLATILE = {"atime", "mtime", "ctime", "inode", "dev", "uid", "gid", "elapsed", "delta", "start", "end",
             "blocks", "disk_usage_bytes"}
@@ -54,6 +56,10 @@ def clean(name, result, work, diff):
         return {"changed": result.get("changed")}
     dropped = DROPPED if diff else DROPPED | {"diff"}
     kept = {k: v for k, v in result.items() if k not in dropped and not k.startswith("_ansible")}
+    msg = kept.get("msg")
+    if isinstance(msg, str) and msg.startswith("Failed to find handler"):
+        first, _, rest = msg.partition("\n")
+        kept["msg"] = "\n".join([first] + sorted(rest.split("\n")))
     return normalize(kept, work)
 
 
