@@ -188,3 +188,43 @@ extension DeployModuleTests {
         #expect(run.text("out/zip/a.txt") == nil && run.text("out/tgz/a.txt") == nil)
     }
 }
+
+extension DeployModuleTests {
+    /// git, unarchive and validate over ssh as the fleet's unprivileged user: changed, then ok
+    /// on the second run; a failing validation keeps the old file.
+    @Test func deployModulesOverSSH() throws {
+        guard let fleet = SSHTests.fleet() else { return }
+        let dir = "/tmp/runner-ssh-deploy-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let project = try SSHTests.Project(inventory: "[fleet]\na \(fleet.hostVars(port: fleet.ports[2]))\n", playbook: SSHTests.play("""
+            - file: {path: "\(dir)/out", state: directory}
+            - shell: |
+                [ -d up ] && exit 0
+                git init -q -b main up && cd up && echo one > f.txt && git add f.txt
+                git -c user.name=t -c user.email=t@example.com commit -qm one && git tag v1
+              args: {chdir: "\(dir)"}
+            - git: {repo: "\(dir)/up", dest: "\(dir)/w", version: v1}
+            - unarchive: {src: a.tar.gz, dest: "\(dir)/out"}
+            - copy: {content: "key=1\\n", dest: "\(dir)/c.conf", validate: "grep -q ^key= %s"}
+            - copy: {content: "bad\\n", dest: "\(dir)/c.conf", validate: "grep -q ^key= %s"}
+              ignore_errors: true
+
+        """), files: [:])
+        defer { project.remove() }
+        let tree = project.root.appendingPathComponent("tree")
+        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: project.root.appendingPathComponent("files"), withIntermediateDirectories: true)
+        try "packed\n".write(to: tree.appendingPathComponent("p.txt"), atomically: true, encoding: .utf8)
+        let tar = SSHFleet.shell(["tar", "czf", project.root.appendingPathComponent("files/a.tar.gz").path, "-C", tree.path, "p.txt"])
+        try #require(tar.status == 0, "\(tar.output)")
+        let first = try project.run()
+        #expect(first.results("a").map(SSHTests.status) == ["changed", "changed", "changed", "changed", "changed", "failed"], "\(first.tasks) \(first.stderr)")
+        let second = try project.run()
+        #expect(second.results("a").map(SSHTests.status) == ["ok", "changed", "ok", "ok", "ok", "failed"], "\(second.tasks)")
+        #expect((try? String(contentsOfFile: dir + "/w/f.txt", encoding: .utf8)) == "one\n")
+        #expect((try? String(contentsOfFile: dir + "/out/p.txt", encoding: .utf8)) == "packed\n")
+        #expect((try? String(contentsOfFile: dir + "/c.conf", encoding: .utf8)) == "key=1\n")
+        #expect((try FileManager.default.attributesOfItem(atPath: dir + "/out/p.txt"))[.ownerAccountName] as? String == "runnertest")
+        #expect(second.results("a").last?["msg"] as? String == "failed to validate")
+    }
+}
