@@ -61,7 +61,7 @@ struct GitTask {
         refspec = context.string("refspec")
         reference = context.string("reference")
         if let d = context.string("depth") {
-            guard let n = Int(d) else { throw ModuleFailure(.failed("argument 'depth' is of type str and we were unable to convert to int: '\(d)' cannot be converted to an int")) }
+            guard let n = Int(d) else { throw ModuleFailure(.failed("argument 'depth' is of type str and we were unable to convert to int: \"'\(d)'\" cannot be converted to an int")) }
             depth = n
         }
         force = context.bool("force", default: false)

@@ -40,7 +40,10 @@ struct UnarchiveModule: Module {
         var local: String? = nil
         if !remoteSrc {
             guard let found = context.findLocalFile(src, subdirectory: "files") else {
-                return .failed("Task failed: Could not find or access '\(src)' on the Ansible Controller.")
+                let searched = src.hasPrefix("/") ? "" : "\nSearched in:\n" + context.searchPaths.flatMap {
+                    ["\t\($0)/files/\(src)", "\t\($0)/\(src)"]
+                }.joined(separator: "\n")
+                return .failed("Task failed: Could not find or access '\(src)'\(searched) on the Ansible Controller.")
             }
             local = found
         }
@@ -50,7 +53,7 @@ struct UnarchiveModule: Module {
         if let failure = context.unsupported(Self.options, module: Self.name, aliases: Self.aliases) { return failure }
         if remoteSrc && src.contains("://") { return .failed("unarchive with a URL src is not supported by runner yet") }
         guard let local else {
-            var task = UnarchiveTask(context: context, src: src, dest: dest, remoteSrc: true)
+            var task = UnarchiveTask(context: context, src: src, dest: dest)
             return try task.run()
         }
         guard let data = FileManager.default.contents(atPath: local) else {
@@ -65,7 +68,7 @@ struct UnarchiveModule: Module {
             return .failed("Could not copy \(local) to the target: \(upload.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         defer { _ = try? context.remote("rm -rf \(ShellQuote.quote((path as NSString).deletingLastPathComponent))") }
-        var task = UnarchiveTask(context: context, src: path, dest: dest, remoteSrc: false)
+        var task = UnarchiveTask(context: context, src: path, dest: dest)
         return try task.run()
     }
 }
@@ -75,18 +78,16 @@ struct UnarchiveTask {
     var context: ModuleContext
     var src: String
     var dest: String
-    var remoteSrc: Bool
     var attributes: FileAttributes
     var extraOpts: [String]
     var excludes: [String]
     var includes: [String]
     var keepNewer: Bool
 
-    init(context: ModuleContext, src: String, dest: String, remoteSrc: Bool) {
+    init(context: ModuleContext, src: String, dest: String) {
         self.context = context
         self.src = src
         self.dest = dest
-        self.remoteSrc = remoteSrc
         attributes = FileAttributes(context)
         func list(_ key: String) -> [String] {
             guard let v = context.args[key], !v.isNone else { return [] }
