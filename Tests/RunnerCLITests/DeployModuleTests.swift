@@ -228,3 +228,42 @@ extension DeployModuleTests {
         #expect(second.results("a").last?["msg"] as? String == "failed to validate")
     }
 }
+
+extension DeployModuleTests {
+    /// A repository reached over ssh (the fleet's sshd) with `key_file`: `accept_hostkey` is what
+    /// lets git's batch-mode ssh past the unknown host key, and the key file is what logs it in.
+    @Test func gitOverSSHWithKeyFileAndHostKey() throws {
+        guard let fleet = SSHTests.fleet() else { return }
+        let dir = "/tmp/runner-ssh-git-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let url = "ssh://runnertest@127.0.0.1:\(fleet.ports[0])\(dir)/up"
+        let opts = "-o UserKnownHostsFile=/dev/null"
+        let project = try SSHTests.Project(inventory: "[fleet]\na \(fleet.hostVars(port: fleet.ports[0]))\n[me]\nlocal ansible_connection=local\n", playbook: """
+            - hosts: fleet
+              gather_facts: false
+              tasks:
+                - shell: |
+                    mkdir -p \(dir) && cd \(dir) && git init -q -b main up && cd up && echo over ssh > f.txt && git add f.txt
+                    git -c user.name=t -c user.email=t@example.com commit -qm one
+            - hosts: me
+              gather_facts: false
+              tasks:
+                - git: {repo: "\(url)", dest: "\(dir)/strict", key_file: "\(fleet.key)", ssh_opts: "\(opts)"}
+                  ignore_errors: true
+                - git: {repo: "\(url)", dest: "\(dir)/nokey", accept_hostkey: true, ssh_opts: "\(opts) -o IdentityFile=/dev/null -o IdentitiesOnly=yes"}
+                  ignore_errors: true
+                - git: {repo: "\(url)", dest: "\(dir)/w", key_file: "\(fleet.key)", accept_hostkey: true, ssh_opts: "\(opts)"}
+                - git: {repo: "\(url)", dest: "\(dir)/w", key_file: "\(fleet.key)", accept_newhostkey: true, ssh_opts: "\(opts)"}
+
+            """)
+        defer { project.remove() }
+        let run = try project.run()
+        let r = run.results("local")
+        try #require(r.count == 4, "\(run.tasks) \(run.stderr)")
+        #expect(r.map(SSHTests.status) == ["failed", "failed", "changed", "ok"], "\(r)")
+        #expect((r[0]["msg"] as? String ?? "").contains("Host key verification failed"), "\(r[0])")
+        #expect((r[1]["msg"] as? String ?? "").contains("Permission denied"), "\(r[1])")
+        #expect((try? String(contentsOfFile: dir + "/w/f.txt", encoding: .utf8)) == "over ssh\n")
+        #expect(r[2]["after"] as? String == r[3]["before"] as? String && r[3]["changed"] as? Bool == false)
+    }
+}
