@@ -153,76 +153,66 @@ struct ZipHandler {
         var argv = zipinfo + ["-T", "-s", task.src]
         if !excludes.isEmpty { argv += ["-x"] + excludes }
         let listing = try task.command(argv + task.includes)
-        var unarchived = listing.rc == 0
         let members = CommandModule.splitLines(listing.stdout).compactMap(Member.init).filter { !excludes.contains($0.path) }
         let sums = try crcs(task)
+        let probe = try task.context.probe(Self.diskProbe(members, dest: task.dest))
+        var diff = ""
+        for (i, member) in members.enumerated() {
+            if let line = itemize(member, probe: probe, tag: String(i), sums: sums, task: task, identity: identity) { diff += line + "\n" }
+        }
+        return UnarchiveCheck(unarchived: listing.rc == 0 && diff.isEmpty, diff: diff)
+    }
+
+    /// sh printing, per member `i`, its stat (`P<i>`), and for a regular file its CRC-32 (`C<i>`,
+    /// gzip's trailer) and sub-second mtime (`M<i>`: ansible compares the float st_mtime), plus
+    /// the member's zip time as epoch seconds in the target's time zone (`T<i>`).
+    static func diskProbe(_ members: [Member], dest: String) -> String {
         var script = ""
         for (i, m) in members.enumerated() {
-            let p = (task.dest as NSString).appendingPathComponent(m.path)
-            script += RemoteStat.command(p, tag: "P\(i)") + "\n"
-            // Sub-second mtime where stat has it: ansible compares the float st_mtime.
-            script += "if [ -f \(ShellQuote.quote(p)) ] && [ ! -L \(ShellQuote.quote(p)) ]; then printf 'C\(i)|'; gzip -c < \(ShellQuote.quote(p)) | tail -c 8 | od -An -tx1 | tr -d ' \\n'; echo; "
-                + "printf 'M\(i)|%s\\n' \"$(stat -c %.9Y \(ShellQuote.quote(p)) 2>/dev/null || stat -c %Y \(ShellQuote.quote(p)))\"; fi\n"
+            let p = ShellQuote.quote((dest as NSString).appendingPathComponent(m.path))
+            script += RemoteStat.command(word: p, tag: "P\(i)") + "\n"
+            script += "if [ -f \(p) ] && [ ! -L \(p) ]; then printf 'C\(i)|'; gzip -c < \(p) | tail -c 8 | od -An -tx1 | tr -d ' \\n'; echo; "
+                + "printf 'M\(i)|%s\\n' \"$(stat -c %.9Y \(p) 2>/dev/null || stat -c %Y \(p))\"; fi\n"
             let t = Array(m.timestamp)
             let date = "\(String(t[0..<4]))-\(String(t[4..<6]))-\(String(t[6..<8])) \(String(t[9..<11])):\(String(t[11..<13])):\(String(t[13..<15]))"
             script += "printf 'T\(i)|%s\\n' \"$(date -d \(ShellQuote.quote(date)) +%s 2>/dev/null)\"\n"
         }
-        let probe = try task.context.probe(script)
-        var diff = ""
-        var changedPaths: [String] = []
-        for (i, m) in members.enumerated() {
-            let ftype: Character = m.path.hasSuffix("/") ? "d" : m.type == "l" ? "L" : "f"
-            guard let st = RemoteStat.parse(probe, tag: "P\(i)") else {
-                changedPaths.append(m.path)
-                diff += ">\(ftype)++++++.?? \(m.path)\n"
-                continue
-            }
-            if (ftype == "d" && !st.isDirectory) || (ftype == "f" && !st.isRegular) || (ftype == "L" && !st.isLink) {
-                changedPaths.append(m.path)
-                if ftype == "f" { unarchived = false }
-                diff += "c\(ftype)++++++.?? \(m.path)\n"
-                continue
-            }
-            var itemized = Array(".\(ftype).......??")
-            var change = false
-            let timestamp = Double(probe["T\(i)"] ?? "") ?? 315532800
-            let mtime = Double(probe["M\(i)"] ?? "") ?? st.mtime
-            if st.isRegular {
-                if task.keepNewer {
-                    if timestamp > mtime {
-                        change = true
-                        itemized[4] = "t"
-                    } else if timestamp < mtime {
-                        excludes.append(m.path)
-                        continue
-                    }
-                } else if timestamp != mtime {
-                    change = true
-                    itemized[4] = "t"
-                }
-                if m.size != st.size { change = true; itemized[3] = "s" }
-                if let crc = probe["C\(i)"].flatMap(Self.gzipCRC), crc != sums[m.path] { change = true; itemized[2] = "c" }
-            }
-            if ftype != "L" {
-                let mode: Int
-                if let wanted = task.attributes.mode {
-                    mode = wanted.resolve(current: st.permissions, isDirectory: st.isDirectory, umask: identity.umask) ?? st.permissions
-                } else {
-                    mode = Self.octal(m.permissions, isDirectory: m.path.hasSuffix("/"), umask: m.type == "?" ? 0 : identity.umask)
-                }
-                if mode != st.permissions { change = true; itemized[5] = "p" }
-            }
-            let owner = task.attributes.owner ?? identity.user
-            if st.owner != owner && String(st.uid) != owner { change = true; itemized[6] = "o" }
-            let group = task.attributes.group ?? identity.group
-            if st.group != group && String(st.gid) != group { change = true; itemized[6] = "g" }
-            if change {
-                changedPaths.append(m.path)
-                diff += "\(String(itemized)) \(m.path)\n"
-            }
+        return script
+    }
+
+    /// ansible's itemized line for a member that differs from the disk (rsync style: `>f++++++.??`
+    /// missing, `c` wrong type, `.fcstpog..??` content, size, time, mode, owner, group); nil
+    /// when it is the same. A file newer on disk under `keep_newer` is added to `excludes`.
+    mutating func itemize(_ m: Member, probe: ProbeOutput, tag: String, sums: [String: UInt32], task: UnarchiveTask,
+                          identity: RemoteIdentity) -> String? {
+        let ftype: Character = m.path.hasSuffix("/") ? "d" : m.type == "l" ? "L" : "f"
+        guard let st = RemoteStat.parse(probe, tag: "P" + tag) else { return ">\(ftype)++++++.?? \(m.path)" }
+        if (ftype == "d" && !st.isDirectory) || (ftype == "f" && !st.isRegular) || (ftype == "L" && !st.isLink) {
+            return "c\(ftype)++++++.?? \(m.path)"
         }
-        if !changedPaths.isEmpty { unarchived = false }
-        return UnarchiveCheck(unarchived: unarchived, diff: diff)
+        var itemized = Array(".\(ftype).......??")
+        if st.isRegular {
+            let timestamp = Double(probe["T" + tag] ?? "") ?? 315532800
+            let mtime = Double(probe["M" + tag] ?? "") ?? st.mtime
+            if task.keepNewer && timestamp < mtime {
+                excludes.append(m.path)
+                return nil
+            }
+            if task.keepNewer ? timestamp > mtime : timestamp != mtime { itemized[4] = "t" }
+            if m.size != st.size { itemized[3] = "s" }
+            if let crc = probe["C" + tag].flatMap(Self.gzipCRC), crc != sums[m.path] { itemized[2] = "c" }
+        }
+        if ftype != "L" {
+            let mode = task.attributes.mode.flatMap { $0.resolve(current: st.permissions, isDirectory: st.isDirectory, umask: identity.umask) }
+                ?? Self.octal(m.permissions, isDirectory: m.path.hasSuffix("/"), umask: m.type == "?" ? 0 : identity.umask)
+            if mode != st.permissions { itemized[5] = "p" }
+        }
+        let owner = task.attributes.owner ?? identity.user
+        if st.owner != owner && String(st.uid) != owner { itemized[6] = "o" }
+        let group = task.attributes.group ?? identity.group
+        if st.group != group && String(st.gid) != group { itemized[6] = "g" }
+        let line = String(itemized)
+        return line == ".\(ftype).......??" ? nil : "\(line) \(m.path)"
     }
 
     /// The members' CRC-32s, from `unzip -lv`.
