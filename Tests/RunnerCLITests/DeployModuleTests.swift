@@ -158,9 +158,19 @@ extension DeployModuleTests {
 }
 
 extension DeployModuleTests {
+    /// unarchive's upload directories (`.ansible-tmp-<nonce>`) in the temporary directory.
+    static func uploads() -> Set<String> {
+        let tmp = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        return Set(((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []).filter {
+            $0.hasPrefix(".ansible-tmp-") && $0.dropFirst(13).allSatisfy { $0.isLetter || $0.isNumber }
+        })
+    }
+
     @Test func unarchiveMatchesAnsible() throws {
+        let before = Self.uploads()
         let run = try Self.compare("unarchive.yml")
         defer { run.remove() }
+        #expect(Self.uploads().subtracting(before).isEmpty, "unarchive left its upload behind")
         for dir in ["tgz", "tar", "bz2", "xz", "zip", "remote", "attrs"] {
             #expect(run.text("out/\(dir)/a.txt") == "one\n", "\(dir)")
             #expect(run.text("out/\(dir)/sub/b.txt") == "two\n", "\(dir)")
