@@ -51,7 +51,7 @@ struct UnarchiveModule: Module {
             return .failed("dest '\(dest)' must be an existing dir")
         }
         if let failure = context.unsupported(Self.options, module: Self.name, aliases: Self.aliases) { return failure }
-        if remoteSrc && src.contains("://") { return .failed("unarchive with a URL src is not supported by runner yet") }
+        if remoteSrc && src.contains("://") { return try unarchiveURL(src, dest: dest, context: context) }
         guard let local else {
             var task = UnarchiveTask(context: context, src: src, dest: dest)
             return try task.run()
@@ -69,6 +69,25 @@ struct UnarchiveModule: Module {
         }
         defer { _ = try? context.remote("rm -rf \(ShellQuote.quote((path as NSString).deletingLastPathComponent))") }
         var task = UnarchiveTask(context: context, src: path, dest: dest)
+        return try task.run()
+    }
+}
+
+extension UnarchiveModule {
+    /// A `remote_src` URL: downloaded on the target (curl, else wget) to a temporary file, as
+    /// ansible's `fetch_file` does, unpacked from there and removed.
+    func unarchiveURL(_ url: String, dest: String, context: ModuleContext) throws(ModuleFailure) -> TaskResult {
+        var request = RemoteHTTP(url: url)
+        request.timeout = 10
+        request.validateCerts = context.bool("validate_certs", default: true)
+        request.sums = []
+        let response = try request.perform(context)
+        defer { if !response.bodyPath.isEmpty { _ = try? context.remote(RemoteHTTP.discard(response.bodyPath)) } }
+        if let error = response.error { return .failed("Failure downloading \(url), Request failed: \(error)") }
+        guard response.status < 400 else {
+            return .failed("Failure downloading \(url), HTTP Error \(response.status): \(response.reason)")
+        }
+        var task = UnarchiveTask(context: context, src: response.bodyPath, dest: dest)
         return try task.run()
     }
 }

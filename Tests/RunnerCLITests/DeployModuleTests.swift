@@ -35,14 +35,14 @@ struct DeployModuleTests {
         playbook.hasSuffix("_check.yml") ? ["--check"] : playbook.hasSuffix("_diff.yml") ? ["--diff"] : []
     }
 
-    static func run(_ playbook: String) throws -> Run {
+    static func run(_ playbook: String, port: Int? = nil) throws -> Run {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("runner-deploy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: directory.appendingPathComponent(playbook), to: work.appendingPathComponent(playbook))
         try "h1 ansible_connection=local\n".write(to: work.appendingPathComponent("hosts"), atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = try CommandLineGoldenTests.runner()
-        process.arguments = ["-i", "hosts", playbook] + options(playbook)
+        process.arguments = ["-i", "hosts", playbook] + options(playbook) + (port.map { ["-e", "{\"http_port\": \($0)}"] } ?? [])
         process.currentDirectoryURL = work
         var env = ProcessInfo.processInfo.environment
         env["ANSIBLE_STDOUT_CALLBACK"] = "json"
@@ -70,11 +70,11 @@ struct DeployModuleTests {
 
     /// A result normalised as `record_deploy.py` does it (reasons of a "Failed to find handler"
     /// message sorted: ansible joins them from a set).
-    static func normalized(_ name: String, _ r: [String: Any], directory: String, diff: Bool) -> Any {
+    static func normalized(_ name: String, _ r: [String: Any], directory: String, diff: Bool, port: Int = 0) -> Any {
         if name.hasPrefix("set up") { return ["changed": r["changed"] ?? false] }
         let tmp = try! NSRegularExpression(pattern: "[^\\s'\"]*ansible-tmp-[^\\s'\"]*")
         func text(_ s: String) -> String {
-            let s = s.replacingOccurrences(of: directory, with: "{dir}")
+            let s = s.replacingOccurrences(of: directory, with: "{dir}").replacingOccurrences(of: "127.0.0.1:\(port)", with: "127.0.0.1:{http_port}")
             return tmp.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "{tmp}")
         }
         func typeName(_ v: Any) -> String {
@@ -106,11 +106,15 @@ struct DeployModuleTests {
     static func compare(_ playbook: String) throws -> Run {
         let golden = try #require(expected[playbook] as? [String: Any], "no golden for \(playbook)")
         let tasks = try #require(golden["tasks"] as? [[String: Any]])
-        let run = try Self.run(playbook)
+        // The *_url.yml playbooks download from http_echo.py, started for the run.
+        let server = playbook.hasSuffix("_url.yml") ? try TransferModuleTests.EchoServer() : nil
+        defer { server?.stop() }
+        let run = try Self.run(playbook, port: server?.port)
         #expect(Int(run.code) == golden["exit_code"] as? Int, "\(playbook): exit code")
         #expect(run.results.count == tasks.count, "\(playbook): \(run.results.count) results")
         for (i, (got, want)) in zip(run.results, tasks).enumerated() {
-            let mine = TransferModuleTests.json(normalized(got.name, got.result, directory: run.directory, diff: options(playbook).contains("--diff")))
+            let mine = TransferModuleTests.json(normalized(got.name, got.result, directory: run.directory, diff: options(playbook).contains("--diff"),
+                                                           port: server?.port ?? 0))
             #expect(mine == TransferModuleTests.json(want), "\(playbook) task \(i + 1)")
         }
         return run
@@ -180,6 +184,14 @@ extension DeployModuleTests {
         #expect(run.text("out/strip/p.txt") == "in pkg\n", "extra_opts")
         #expect(run.text("out/newer/a.txt") == "newer\n", "keep_newer")
         #expect(run.mode("out/attrs/sub/b.txt") == 0o750 && run.mode("out/attrs/sub") == 0o750, "mode on every unpacked path")
+    }
+
+    /// A URL `src` with `remote_src` is downloaded on the target and unpacked; an HTTP error
+    /// fails with ansible's message.
+    @Test func unarchiveURLMatchesAnsible() throws {
+        let run = try Self.compare("unarchive_url.yml")
+        defer { run.remove() }
+        #expect(run.text("out/web.txt") == "runner test file web\n")
     }
 
     /// With --diff zip reports ansible's itemized changes (missing, content, size, time, mode).

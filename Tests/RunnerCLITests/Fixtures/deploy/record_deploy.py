@@ -8,14 +8,15 @@ for Tests/RunnerCLITests/DeployModuleTests.swift.
 
 Each playbook beside this script is copied to a temporary directory and run against one local
 host with ANSIBLE_STDOUT_CALLBACK=json (the *_check.yml ones with --check, *_diff.yml with
---diff). Set-up tasks create their own inputs (git repositories with fixed author, committer
+--diff; the *_url.yml ones with `-e {"http_port": N}`, N the port of ../transfer/http_echo.py,
+started for the playbook and killed by its PID afterwards). Set-up tasks create their own inputs (git repositories with fixed author, committer
 and dates, so commit hashes are the same on every machine with the same git; archives made with
 tar and zip); their names start with "set up" and only their "changed" is kept.
 
 Writes deploy_expected.json: {playbook: {"exit_code": n, "tasks": [result, ...]}} where a result
 is the task's json-callback result without "action", "exception", "invocation", "_ansible*"
 keys (and "diff" outside the *_diff.yml playbooks, as the conformance corpus drops it); at any depth, values of VOLATILE keys become their type name, and in keys and values the
-temporary directory becomes {dir} and a path through an Ansible temporary file {tmp}; the lines
+temporary directory becomes {dir}, 127.0.0.1:N 127.0.0.1:{http_port}, and a path through an Ansible temporary file {tmp}; the lines
 after the first of unarchive's "Failed to find handler" message are sorted (ansible joins its
 reasons from a set, in no fixed order). The
 Swift test normalises runner's results the same way.
@@ -33,7 +34,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 VENV = os.environ.get("ORACLE_VENV", "/tmp/oracle")
 TOOL = os.path.join(VENV, "bin", "ansible-playbook")
-PLAYBOOKS = ["validate.yml", "validate_check.yml", "unarchive.yml", "unarchive_check.yml", "unarchive_diff.yml", "git.yml", "git_check.yml",
+PLAYBOOKS = ["validate.yml", "validate_check.yml", "unarchive.yml", "unarchive_check.yml", "unarchive_diff.yml", "unarchive_url.yml", "git.yml", "git_check.yml",
              "git_diff.yml"]
 VOLATILE = {"atime", "mtime", "ctime", "inode", "dev", "uid", "gid", "elapsed", "delta", "start", "end",
             "blocks", "disk_usage_bytes"}
@@ -41,17 +42,17 @@ DROPPED = {"action", "exception", "invocation"}
 TMP = re.compile(r"[^\s'\"]*ansible-tmp-[^\s'\"]*")
 
 
-def normalize(value, work):
+def normalize(value, work, port):
     if isinstance(value, str):
-        return TMP.sub("{tmp}", value.replace(work, "{dir}"))
+        return TMP.sub("{tmp}", value.replace(work, "{dir}").replace("127.0.0.1:%d" % port, "127.0.0.1:{http_port}"))
     if isinstance(value, list):
-        return [normalize(v, work) for v in value]
+        return [normalize(v, work, port) for v in value]
     if isinstance(value, dict):
-        return {normalize(k, work): type(v).__name__ if k in VOLATILE else normalize(v, work) for k, v in value.items()}
+        return {normalize(k, work, port): type(v).__name__ if k in VOLATILE else normalize(v, work, port) for k, v in value.items()}
     return value
 
 
-def clean(name, result, work, diff):
+def clean(name, result, work, diff, port):
     if name.startswith("set up"):
         return {"changed": result.get("changed")}
     dropped = DROPPED if diff else DROPPED | {"diff"}
@@ -60,11 +61,25 @@ def clean(name, result, work, diff):
     if isinstance(msg, str) and msg.startswith("Failed to find handler"):
         first, _, rest = msg.partition("\n")
         kept["msg"] = "\n".join([first] + sorted(rest.split("\n")))
-    return normalize(kept, work)
+    return normalize(kept, work, port)
 
 
 def run(playbook):
     extra = ["--check"] if playbook.endswith("_check.yml") else ["--diff"] if playbook.endswith("_diff.yml") else []
+    server, port = None, 0
+    if playbook.endswith("_url.yml"):
+        server = subprocess.Popen([sys.executable, os.path.join(HERE, "..", "transfer", "http_echo.py")], stdout=subprocess.PIPE, text=True)
+        port = int(server.stdout.readline())
+        extra = ["-e", json.dumps({"http_port": port})]
+    try:
+        return record(playbook, extra, port)
+    finally:
+        if server:
+            server.kill()
+            server.wait()
+
+
+def record(playbook, extra, port):
     with tempfile.TemporaryDirectory() as tmp:
         work = os.path.realpath(tmp)
         shutil.copy(os.path.join(HERE, playbook), work)
@@ -75,7 +90,7 @@ def run(playbook):
         proc = subprocess.run(argv, cwd=work, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
         doc = json.loads(proc.stdout[proc.stdout.index("{"):])
         tasks = [(t["task"]["name"], t["hosts"]["h1"]) for play in doc["plays"] for t in play["tasks"]]
-        return {"exit_code": proc.returncode, "tasks": [clean(n, r, work, "--diff" in extra) for n, r in tasks]}
+        return {"exit_code": proc.returncode, "tasks": [clean(n, r, work, "--diff" in extra, port) for n, r in tasks]}
 
 
 def main():
