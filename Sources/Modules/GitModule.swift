@@ -7,7 +7,8 @@ import Foundation
 /// outcomes and messages): no checkout yet means `clone` (or, in check mode or with
 /// `clone: false`, `ls-remote` for the sha it would get); an existing one is checked for local
 /// modifications (fatal without `force`), gets its remote URL set, is fetched and switched to
-/// `version` (a branch, a tag or a sha). `before`/`after` are the HEAD shas.
+/// `version` (a branch, a tag or a sha), and its submodules initialised or updated.
+/// `before`/`after` are the HEAD shas.
 struct GitModule: Module {
     static let options: Set<String> = [
         "accept_hostkey", "accept_newhostkey", "archive", "archive_prefix", "bare", "clone", "depth", "dest", "executable", "force",
@@ -153,13 +154,18 @@ struct GitTask {
             result["after"] = .string(try revParse())
         }
         if !bare { try switchVersion() }
-        if recursive && !bare, try exists(".gitmodules") {
-            return .failed("git with submodules (a .gitmodules file) is not supported by runner yet", result)
+        var submodulesUpdated = false
+        if recursive && !bare {
+            submodulesUpdated = try submodulesFetch()
+            if submodulesUpdated {
+                result["submodules_changed"] = true
+                try submoduleUpdate()
+            }
         }
         let after = try revParse()
         result["after"] = .string(after)
         let before = result["before"]?.stringValue
-        if before != after || localMods || remoteURLChanged {
+        if before != after || localMods || submodulesUpdated || remoteURLChanged {
             result["changed"] = true
             if context.diffMode, let diff = try diff(before: before, after: after) { result["diff"] = diff }
         }

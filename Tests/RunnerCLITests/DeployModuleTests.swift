@@ -289,3 +289,13 @@ extension DeployModuleTests {
         #expect(r[2]["after"] as? String == r[3]["before"] as? String && r[3]["changed"] as? Bool == false)
     }
 }
+
+extension DeployModuleTests {
+    /// Submodules are initialised on clone and updated when the superproject records a new
+    /// commit of theirs (`submodules_changed`); `recursive: false` leaves them out.
+    @Test func gitSubmodulesMatchAnsible() throws {
+        let run = try Self.compare("git_submodules.yml")
+        defer { run.remove() }
+        #expect(run.text("w/vendor/lib/lib.txt") == "v2\n")
+    }
+}

@@ -35,7 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 VENV = os.environ.get("ORACLE_VENV", "/tmp/oracle")
 TOOL = os.path.join(VENV, "bin", "ansible-playbook")
 PLAYBOOKS = ["validate.yml", "validate_check.yml", "unarchive.yml", "unarchive_check.yml", "unarchive_diff.yml", "unarchive_url.yml", "git.yml", "git_check.yml",
-             "git_diff.yml"]
+             "git_diff.yml", "git_submodules.yml"]
 VOLATILE = {"atime", "mtime", "ctime", "inode", "dev", "uid", "gid", "elapsed", "delta", "start", "end",
             "blocks", "disk_usage_bytes"}
 DROPPED = {"action", "exception", "invocation"}
