@@ -213,12 +213,14 @@ extension PlaybookExecutor {
 
     /// Where a module looks for a relative `src` on the controller, most specific first: the
     /// task's role, the folder of the task's file, the playbook's folder (Ansible's search path).
+    /// The task's folder and the playbook's stay both listed when they are the same, as in
+    /// ansible's "Searched in:" messages.
     func searchPaths(for task: Task) -> [String] {
         var paths: [String] = []
         if let roleIndex = task.roleIndex, roleIndex < playRoles.count { paths.append(playRoles[roleIndex].directory) }
         let taskDir = (task.location.file as NSString).deletingLastPathComponent
-        if !taskDir.isEmpty, !paths.contains(taskDir), task.roleIndex == nil { paths.append(taskDir) }
-        if !paths.contains(play.directory) { paths.append(play.directory) }
+        if task.roleIndex == nil { paths.append(taskDir.isEmpty ? FileManager.default.currentDirectoryPath : taskDir) }
+        if !paths.contains(play.directory) || task.roleIndex == nil { paths.append(play.directory) }
         return paths.map { $0.hasPrefix("/") ? $0 : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent($0) }
     }
 

@@ -95,7 +95,8 @@ struct BlockInFileModule: Module {
             return TaskResult(v)
         }
         let written = try file.write(changed ? result : nil, attributes: FileAttributes(context), context: context,
-                                     backup: context.bool("backup", default: false), makeParents: file.stat == nil)
+                                     backup: context.bool("backup", default: false), makeParents: file.stat == nil,
+                                     validation: FileValidation(context, style: .edit))
         if written.attributesChanged { msg += (changed ? " and " : "") + "ownership, perms or SE linux context changed" }
         v["changed"] = .bool(changed || written.attributesChanged)
         v["msg"] = .string(msg)

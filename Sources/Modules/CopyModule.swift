@@ -166,8 +166,11 @@ struct CopyFile {
         if !file.parentExists && !makeParents && !dest.hasSuffix("/") {
             return .failed("Destination directory \(parent) does not exist", PyDict([("checksum", .string(checksum))]))
         }
+        var validation = FileValidation(context, style: .copy)
+        validation?.extra = PyDict([("checksum", .string(checksum)), ("diff", v["diff"] ?? .list([]))])
         let written = try file.write(bytes, attributes: attributes, context: context,
-                                     backup: context.bool("backup", default: false), makeParents: makeParents || dest.hasSuffix("/"))
+                                     backup: context.bool("backup", default: false), makeParents: makeParents || dest.hasSuffix("/"),
+                                     validation: validation)
         v["changed"] = true
         v["checksum"] = .string(checksum)
         v["dest"] = .string(target)

@@ -78,7 +78,7 @@ struct LineInFileTask {
             let found = lines.count - kept.count
             var msg = found > 0 ? "\(found) line(s) removed" : ""
             let written = try file.write(found > 0 ? Array(kept.joined().utf8) : nil, attributes: attributes, context: context,
-                                         backup: context.bool("backup", default: false))
+                                         backup: context.bool("backup", default: false), validation: FileValidation(context, style: .edit))
             if written.attributesChanged { msg += (found > 0 ? " and " : "") + "ownership, perms or SE linux context changed" }
             v["changed"] = .bool(found > 0 || written.attributesChanged)
             v["found"] = .int(found)
@@ -102,7 +102,8 @@ struct LineInFileTask {
             return TaskResult(v)
         }
         let written = try file.write(changed ? newContent : nil, attributes: attributes, context: context,
-                                     backup: context.bool("backup", default: false), makeParents: file.stat == nil)
+                                     backup: context.bool("backup", default: false), makeParents: file.stat == nil,
+                                     validation: FileValidation(context, style: .edit))
         if written.attributesChanged { msg += (changed ? " and " : "") + "ownership, perms or SE linux context changed" }
         v["changed"] = .bool(changed || written.attributesChanged)
         v["msg"] = .string(msg)

@@ -75,9 +75,10 @@ struct RemoteFile {
     }
 
     /// Writes `newContent` (nil: content unchanged) and the requested attributes. In check mode
-    /// nothing is touched and the outcome is predicted.
+    /// nothing is touched and the outcome is predicted. New content is checked by `validation`
+    /// first, when given.
     func write(_ newContent: [UInt8]?, attributes: FileAttributes, context: ModuleContext,
-               backup: Bool = false, makeParents: Bool = false) throws(ModuleFailure) -> Written {
+               backup: Bool = false, makeParents: Bool = false, validation: FileValidation? = nil) throws(ModuleFailure) -> Written {
         let baseline = stat ?? RemoteStat.newFile(identity)
         let change = try attributes.plan(for: baseline, umask: identity.umask)
         var predicted = change.applied(to: baseline)
@@ -94,6 +95,10 @@ struct RemoteFile {
             write.group = change.group
             if let stat { write.preserveOwnership = "\(stat.uid):\(stat.gid)" }
             write.makeParents = makeParents
+            if let validation {
+                try validation.check()
+                write.validation = validation
+            }
             if backup, stat != nil {
                 backupFile = AtomicWrite.backupName(realPath)
                 write.backup = backupFile
@@ -105,6 +110,7 @@ struct RemoteFile {
         }
         script += "\n" + RemoteStat.command(realPath, tag: "S")
         let outcome = try context.remote(script, input: input)
+        if newContent != nil, let failure = validation?.failure(outcome) { throw ModuleFailure(failure) }
         guard outcome.rc == 0 else {
             throw ModuleFailure(.failed(AtomicWrite.errorMessage(outcome, path: realPath)))
         }
@@ -121,6 +127,8 @@ struct AtomicWrite {
     var group: String?
     var backup: String?
     var makeParents = false
+    /// Run on the temporary file before the rename.
+    var validation: FileValidation?
     /// `uid:gid` of the file being replaced, kept where the remote user may (best effort).
     var preserveOwnership: String?
 
@@ -149,6 +157,7 @@ struct AtomicWrite {
         if let owner { lines.append("chown \(ShellQuote.quote(owner)) \(t) || { rm -f \(t); exit 1; }") }
         if let group { lines.append("chgrp \(ShellQuote.quote(group)) \(t) || { rm -f \(t); exit 1; }") }
         lines.append("chmod \(String(permissions, radix: 8)) \(t) || { rm -f \(t); exit 1; }")
+        if let validation { lines.append(validation.script(temp: temp)) }
         if let backup { lines.append("cp -p \(p) \(ShellQuote.quote(backup)) || { rm -f \(t); exit 1; }") }
         lines.append("mv -f \(t) \(p) || { rm -f \(t); exit 1; }")
         return lines.joined(separator: "\n")

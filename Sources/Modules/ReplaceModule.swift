@@ -58,7 +58,8 @@ struct ReplaceModule: Module {
                                       ("after_header", .string(path)), ("after", .string(result))]))
         }
         let written = try file.write(changed ? Array(result.utf8) : nil, attributes: FileAttributes(context), context: context,
-                                     backup: context.bool("backup", default: false))
+                                     backup: context.bool("backup", default: false),
+                                     validation: FileValidation(context, style: .edit))
         if let b = written.backupFile { v["backup_file"] = .string(b) }
         if written.attributesChanged { msg += (changed ? " and " : "") + "ownership, perms or SE linux context changed" }
         v["changed"] = .bool(changed || written.attributesChanged)

@@ -7,11 +7,16 @@ the first line of stdout and serves until killed:
                            and authorization headers, and the body it was sent
     ANY  /status/<code>    that status, with a small JSON body
     GET  /redirect         302 to /file/redirected.txt
+    GET  /tgz/<name>       a gzipped tar holding <name>.txt ("runner test file <name>\n"), for
+                           unarchive's URL src; fixed times, so the same bytes every time
 
 Date, Last-Modified and Server are fixed so that recorded results do not drift.
 """
+import gzip
+import io
 import json
 import sys
+import tarfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 FIXED_DATE = "Mon, 01 Jan 2024 00:00:00 GMT"
@@ -55,6 +60,15 @@ class Handler(BaseHTTPRequestHandler):
         elif path.startswith("/status/"):
             code = int(path[len("/status/"):])
             self.send(code, json.dumps({"status": code}).encode(), "application/json")
+        elif path.startswith("/tgz/"):
+            name = path[len("/tgz/"):]
+            data = ("runner test file %s\n" % name).encode()
+            raw = io.BytesIO()
+            with tarfile.open(fileobj=raw, mode="w", format=tarfile.GNU_FORMAT) as tar:
+                info = tarfile.TarInfo(name + ".txt")
+                info.size, info.mtime, info.mode = len(data), 1704067200, 0o644
+                tar.addfile(info, io.BytesIO(data))
+            self.send(200, gzip.compress(raw.getvalue(), mtime=0), "application/gzip")
         elif path == "/redirect":
             self.send(302, b"", "text/plain", [("Location", "/file/redirected.txt")])
         else:
