@@ -119,19 +119,7 @@ extension PlaybookExecutor {
     func varsFiles(for host: String) -> PyDict {
         if let cached = varsFilesCache[host] { return cached }
         var out = PyDict()
-        guard let files = play.keywords["vars_files"] else { return out }
-        let scope = VariableScope(layers: [inventoryVars(host), hostMagicVars(host), playVars, promptVars, options.extraVars,
-                                           magicVars(host, role: nil)], lazy: { _ in nil })
-        for entry in files.listValue ?? [files] {
-            for candidate in entry.listValue ?? [entry] {
-                guard let name = try? engine.template(candidate, vars: scope, origin: play.location).pythonString else { continue }
-                let path = name.hasPrefix("/") ? name : (play.directory as NSString).appendingPathComponent(name)
-                guard FileManager.default.fileExists(atPath: path),
-                      let loaded = try? parsedVarsFile(path) else { continue }
-                if case .dict(let d) = loaded { if out.isEmpty { out = d } else { out.merge(d) } }
-                break
-            }
-        }
+        for (_, d) in varsFilesDefinitions(host) { if out.isEmpty { out = d } else { out.merge(d) } }
         varsFilesCache[host] = out
         return out
     }

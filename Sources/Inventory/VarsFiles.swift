@@ -64,6 +64,14 @@ struct VarsFiles: Sendable {
         return out
     }
 
+    /// Each file of one entity under `basedir/subdir` that loaded, with its value, in file order.
+    func definitions(basedir: String, subdir: String, name: String) -> [(String, Value)] {
+        (found[key(basedir + "/" + subdir, name)] ?? []).compactMap { f in
+            if case .success(let v)? = loaded[f] { return (f, v) }
+            return nil
+        }
+    }
+
     /// The merged variables of one entity under `basedir/subdir`, in file order.
     func variables(basedir: String, subdir: String, name: String, merge: Bool) throws(Diagnostic) -> PyDict {
         let opath = basedir + "/" + subdir

@@ -50,6 +50,11 @@ public struct PlaybookCommand: ParsableCommand {
             help: "Set additional variables as key=value or YAML/JSON, if filename prepend with @ (repeatable).")
     var extraVars: [String] = []
 
+    // MARK: runner's own
+    @Option(name: .customLong("explain-var"),
+            help: "Run nothing; for each play and host (see --limit), show every place NAME is defined, in precedence order, with file and line, and the value in effect.")
+    var explainVar: String?
+
     // MARK: execution
     @Option(name: [.customShort("f"), .customLong("forks")], help: "Number of parallel processes to use (default=5).")
     var forks: Int?
@@ -240,6 +245,10 @@ public struct PlaybookCommand: ParsableCommand {
                                        writeError: { StandardStream.error.write($0) })
         }
         let executor = PlaybookExecutor(inventory: inventory, options: options, callback: callback, loader: loader)
+        if let explainVar {
+            StandardStream.output.write(executor.explain(explainVar, plays: loaded.flatMap(\.plays)))
+            return ExitCode.ok
+        }
         return executor.run(loaded.flatMap(\.plays))
     }
 
