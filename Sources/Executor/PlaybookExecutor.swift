@@ -178,6 +178,15 @@ public final class PlaybookExecutor: @unchecked Sendable {
             loadFailure = error
             return false
         }
+        do {
+            // Templated tags (`tags: "{{ x }}"`) select tasks by what they render to.
+            let vars = VariableScope(layers: [playVars, promptVars, options.extraVars], lazy: { _ in nil })
+            try self.play.renderTags { (text, location) throws(Diagnostic) in try renderTag(text, vars: vars, at: location) }
+        } catch {
+            callback.error(error)
+            loadFailure = error
+            return false
+        }
         let strategy = templatedPlayKeyword("strategy")?.pythonString ?? "linear"
         guard Self.strategies.contains(strategy) else {
             // After the play's banner, located at the play, exit 1, as ansible-playbook.
@@ -208,7 +217,7 @@ public final class PlaybookExecutor: @unchecked Sendable {
             batchStartFailed = Set(batch.filter { hosts[$0]!.failed })
             callback.playStart(name: play.name, location: play.location)
             gatherFactsForPlay()
-            for section in play.sections {
+            for section in self.play.sections {
                 if freeStrategy {
                     runFree(section.items, flush: section.name != "roles")
                 } else {
@@ -222,6 +231,14 @@ public final class PlaybookExecutor: @unchecked Sendable {
             if batch.allSatisfy({ hosts[$0]!.failed || hosts[$0]!.unreachable }) { return false }
         }
         return true
+    }
+
+    func renderTag(_ text: String, vars: VariableScope, at location: SourceLocation) throws(Diagnostic) -> Value {
+        do {
+            return try engine.template(.string(text), vars: vars, origin: location)
+        } catch {
+            throw Diagnostic.error(error.message, at: location, hint: "Define the variable (for example with -e) or fix the template.")
+        }
     }
 
     /// `vars_prompt`, as ansible's `do_var_prompt`: each variable not given as an extra var is

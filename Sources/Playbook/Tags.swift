@@ -60,3 +60,39 @@ enum TagList {
         }
     }
 }
+
+extension Play {
+    /// Renders tags written as templates (`tags: "{{ x }}"`), as ansible evaluates them before
+    /// selecting tasks (and before listing them): a rendered list or comma-separated text gives
+    /// several tags. `render` throws a located error for an undefined variable.
+    public mutating func renderTags(_ render: (String, SourceLocation) throws(Diagnostic) -> Value) throws(Diagnostic) {
+        func fix(_ tags: [String], at location: SourceLocation) throws(Diagnostic) -> [String] {
+            guard tags.contains(where: Self.isTemplate) else { return tags }
+            var out: [String] = []
+            for tag in tags {
+                if Self.isTemplate(tag) { out += TagList.parse(try render(tag, location)) } else { out.append(tag) }
+            }
+            return out.uniqued()
+        }
+        func walk(_ items: inout [TaskItem]) throws(Diagnostic) {
+            for i in items.indices {
+                switch items[i] {
+                case .task(var task):
+                    task.tags = try fix(task.tags, at: task.location)
+                    items[i] = .task(task)
+                case .block(var block):
+                    block.tags = try fix(block.tags, at: block.location)
+                    try walk(&block.block)
+                    try walk(&block.rescue)
+                    try walk(&block.always)
+                    items[i] = .block(block)
+                }
+            }
+        }
+        tags = try fix(tags, at: location)
+        for s in sections.indices { try walk(&sections[s].items) }
+        try walk(&handlers)
+    }
+
+    static func isTemplate(_ tag: String) -> Bool { tag.contains("{{") || tag.contains("{%") }
+}

@@ -4,7 +4,8 @@ import Core
 public enum TaskListing {
     /// `hostsOf` gives a play's hosts for `--list-hosts` (nil when not listing hosts).
     public static func render(playbook: String, plays: [Play], selection: TagSelection,
-                              listTasks: Bool, listTags: Bool, hostsOf: (Play) -> [String]? = { _ in nil }) -> String {
+                              listTasks: Bool, listTags: Bool, hostsOf: (Play) -> [String]? = { _ in nil },
+                              failing: Play? = nil) -> String {
         var out = "\nplaybook: \(playbook)\n"
         for (index, play) in plays.enumerated() {
             let playTags = Set(play.tags)
@@ -25,6 +26,10 @@ public enum TaskListing {
                 lines += "      TASK TAGS: [\(playTags.union(allTags).sorted().joined(separator: ", "))]\n"
             }
             out += lines
+        }
+        // A play whose tasks could not be listed shows its header line only, after the others.
+        if let failing {
+            out += "\n  play #\(plays.count + 1) (\(failing.hostsText)): \(failing.name)\tTAGS: [\(failing.tags.uniqued().joined(separator: ","))]\n"
         }
         return out
     }

@@ -189,11 +189,26 @@ public struct PlaybookCommand: ParsableCommand {
             // --list-tags without --tags/--skip-tags lists `never` tasks too, as ansible-playbook does.
             let listAll = listTags && tags.isEmpty && skipTags.isEmpty
             let selection = TagSelection(tags: listAll ? ["never", "all"] : tags, skipTags: skipTags)
+            let hostsOf: (Play) -> [String]? = { play in
+                guard listHosts else { return nil }
+                return (try? inventory.hosts(matching: PlaybookExecutor.patternText(play.hosts), limit: limitTerms))?.hosts ?? []
+            }
             for (path, rawPlays) in loaded {
-                let plays = try rawPlays.map { (play) throws(Diagnostic) -> Play in try Self.templatedHeader(play, extraVars: extra.values) }
-                let hostsOf: (Play) -> [String]? = { play in
-                    guard listHosts else { return nil }
-                    return (try? inventory.hosts(matching: PlaybookExecutor.patternText(play.hosts), limit: limitTerms))?.hosts ?? []
+                var plays: [Play] = []
+                for raw in rawPlays {
+                    var play = try Self.templatedHeader(raw, extraVars: extra.values)
+                    do {
+                        // Tags are rendered with the play's variables, as ansible does before listing.
+                        try play.renderTags { (text, location) throws(Diagnostic) in
+                            try Self.render(text, vars: Self.headerVariables(raw, extraVars: extra.values), at: location)
+                        }
+                    } catch {
+                        // ansible has printed the play's header line when the error comes.
+                        StandardStream.output.write(TaskListing.render(playbook: path, plays: plays, selection: selection, listTasks: listTasks,
+                                                                       listTags: listTags, hostsOf: hostsOf, failing: play))
+                        throw error
+                    }
+                    plays.append(play)
                 }
                 StandardStream.output.write(TaskListing.render(playbook: path, plays: plays, selection: selection,
                                                                listTasks: listTasks, listTags: listTags, hostsOf: hostsOf))
@@ -279,11 +294,32 @@ public struct PlaybookCommand: ParsableCommand {
 
     /// A play with its name and hosts templated from its `vars` and the extra-vars, as the
     /// listings show them (task names stay as written).
-    static func templatedHeader(_ play: Play, extraVars: PyDict) throws(Diagnostic) -> Play {
+    /// The variables a listing renders a play's name, hosts and tags with: its `vars`, its
+    /// `vars_prompt` defaults (nothing is asked when listing), then the extra vars.
+    static func headerVariables(_ play: Play, extraVars: PyDict) -> [String: Value] {
         var vars = play.keywords["vars"]?.dictValue ?? PyDict()
+        for entry in play.keywords["vars_prompt"]?.listValue ?? [] {
+            guard let d = entry.dictValue, let name = d["name"] else { continue }
+            vars[name] = d["default"] ?? .none
+        }
         vars.merge(extraVars)
         var source: [String: Value] = [:]
         for (k, v) in vars.items { source[k.pythonString] = v }
+        return source
+    }
+
+    /// One template rendered for a listing; an error is located and exits 1, as ansible's.
+    static func render(_ text: String, vars: [String: Value], at location: SourceLocation) throws(Diagnostic) -> Value {
+        do {
+            return try TemplateEngine().template(.string(text), vars: DictVariables(vars), origin: location)
+        } catch {
+            throw Diagnostic.error(error.message, at: location, hint: "Define the variable (for example with -e) or fix the template.",
+                                   kind: .general)
+        }
+    }
+
+    static func templatedHeader(_ play: Play, extraVars: PyDict) throws(Diagnostic) -> Play {
+        let source = headerVariables(play, extraVars: extraVars)
         let engine = TemplateEngine()
         var out = play
         do {

@@ -50,8 +50,6 @@ struct ListingGoldenTests {
         "err_role_bad_meta#0": "meta/main.yml shape errors (dependencies not a list, bad YAML) are not validated yet",
         "err_role_bad_meta#3": "meta/main.yml shape errors (dependencies not a list, bad YAML) are not validated yet",
         "err_tags_wrong_type#1": "tags of a wrong type (dict, float) are not rejected yet",
-        "err_templated_undefined#2": "templated names/tags/hosts need the Jinja engine (issue 3)",
-        "err_templated_undefined#3": "templated names/tags/hosts need the Jinja engine (issue 3)",
         "list_include_role#0": "include_role display name with FQCN and no name differs",
         "list_include_role#3": "include_role display name with FQCN and no name differs",
         "list_play_tags_forms#0": "ansible prints play TAGS in Python set order, which depends on string hashing",
@@ -59,16 +57,8 @@ struct ListingGoldenTests {
         "list_play_tags_forms#2": "ansible prints play TAGS in Python set order, which depends on string hashing",
         "list_play_tags_forms#4": "ansible prints play TAGS in Python set order, which depends on string hashing",
         "list_play_tags_forms#3": "ansible prints play TAGS in Python set order, which depends on string hashing",
-        "list_vars_prompt_and_extra_vars#0": "names templated from extra-vars/vars_prompt need the Jinja engine (issue 3)",
-        "list_vars_prompt_and_extra_vars#2": "names templated from extra-vars/vars_prompt need the Jinja engine (issue 3)",
         "tags_int_values#1": "sorting int and str tags together crashes ansible (exit 250); runner does not reproduce the crash yet",
         "tags_int_values#2": "sorting int and str tags together crashes ansible (exit 250); runner does not reproduce the crash yet",
-        "tags_templated#0": "templated tags need the Jinja engine (issue 3)",
-        "tags_templated#1": "templated tags need the Jinja engine (issue 3)",
-        "tags_templated#2": "templated tags need the Jinja engine (issue 3)",
-        "tags_templated#3": "templated tags need the Jinja engine (issue 3)",
-        "tags_templated#4": "templated tags need the Jinja engine (issue 3)",
-        "tags_templated#5": "templated tags need the Jinja engine (issue 3)",
     ]
 
     @Test func recordingsPresent() { #expect(Self.runs.count >= 100) }
