@@ -31,6 +31,8 @@ public enum ModuleRegistry {
         "find": FindModule(),
         "get_url": GetURLModule(),
         "uri": URIModule(),
+        "apt": AptModule(),
+        "package": PackageModule(),
     ]
 
     public static func module(named name: String) -> (any Module)? {
