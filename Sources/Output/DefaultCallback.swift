@@ -147,8 +147,10 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         let kind = Self.controllerActions.contains(short) ? "Action" : "Module"
         // With no_log the message stays hidden too (ansible-core 2.21 still prints it here).
         let message = values["censored"] != nil ? "(censored due to no_log)" : values["msg"]?.pythonString ?? "Task failed."
-        // A task's `timeout` is the task's failure, not its action's: its message says so itself.
-        var text = values["timedout"] != nil ? "[ERROR]: \(message)\n" : "[ERROR]: Task failed: \(kind) failed: \(message)\n"
+        // A task's `timeout`, and a connection or privilege escalation error ("Task failed:
+        // Incorrect sudo password"), are the task's failure, not its action's: the message says so.
+        let ownWords = values["timedout"] != nil || (short != "fail" && message.hasPrefix("Task failed: "))
+        var text = ownWords ? "[ERROR]: \(message)\n" : "[ERROR]: Task failed: \(kind) failed: \(message)\n"
         if location.line > 0 {
             var absolute = location
             absolute.file = URL(fileURLWithPath: location.file).standardizedFileURL.path
