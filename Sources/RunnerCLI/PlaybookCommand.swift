@@ -119,6 +119,9 @@ public struct PlaybookCommand: ParsableCommand {
         if askVaultPass && !vaultPasswordFiles.isEmpty {
             throw ValidationError("argument --vault-password-file/--vault-pass-file: not allowed with argument -J/--ask-vault-password/--ask-vault-pass")
         }
+        if askPass && connectionPasswordFile != nil {
+            throw ValidationError("argument --connection-password-file/--conn-pass-file: not allowed with argument -k/--ask-pass")
+        }
         if askBecomePass && becomePasswordFile != nil {
             throw ValidationError("argument --become-password-file/--become-pass-file: not allowed with argument -K/--ask-become-pass")
         }
@@ -138,9 +141,16 @@ public struct PlaybookCommand: ParsableCommand {
             for path in playbooks {
                 try checkPlaybookPath(path)
             }
+            // Asked before the vault password, and not for listings or --syntax-check, as
+            // ansible-playbook does.
+            var passwords: (connection: String?, become: String?) = (nil, nil)
+            if !(listHosts || listTasks || listTags || syntaxCheck) {
+                passwords = try PasswordPrompt(askPass: askPass, askBecomePass: askBecomePass, connectionPasswordFile: connectionPasswordFile,
+                                               becomePasswordFile: becomePasswordFile).passwords()
+            }
             let secrets = try loadVaultSecrets(renderer: renderer, settings: config.settings)
             return try VaultSecrets.$current.withValue(secrets) { () throws -> Int32 in
-                try runPlaybooks(renderer: renderer, config: config)
+                try runPlaybooks(renderer: renderer, config: config, passwords: passwords)
             }
         } catch let d as Diagnostic {
             stderr.write(renderer.render(d) + "\n")
@@ -150,7 +160,7 @@ public struct PlaybookCommand: ParsableCommand {
 
     /// Loads the playbooks and inventory and runs them (or lists them); the run's vault secrets
     /// are bound by the caller.
-    func runPlaybooks(renderer: DiagnosticRenderer, config: AnsibleConfig) throws -> Int32 {
+    func runPlaybooks(renderer: DiagnosticRenderer, config: AnsibleConfig, passwords: (connection: String?, become: String?) = (nil, nil)) throws -> Int32 {
         let stderr = StandardStream.error
         let extra = try ExtraVars.load(extraVars, workingDirectory: FileManager.default.currentDirectoryPath)
         for pattern in limit where pattern.hasPrefix("@") {
@@ -217,6 +227,8 @@ public struct PlaybookCommand: ParsableCommand {
         options.becomeUser = becomeUser
         options.becomeMethod = becomeMethod
         options.environment = config.settings
+        options.connectionPassword = passwords.connection
+        options.becomePassword = passwords.become
         let callbackName = config.settings["ANSIBLE_STDOUT_CALLBACK"] ?? "default"
         let callback: any Callback
         if ["json", "ansible.posix.json"].contains(callbackName) {
@@ -295,8 +307,6 @@ public struct PlaybookCommand: ParsableCommand {
     func unimplementedRequested() -> [String] {
         var out: [String] = []
         if step { out.append("--step") }
-        if askPass { out.append("--ask-pass") }
-        if askBecomePass { out.append("--ask-become-pass") }
         return out
     }
 
