@@ -44,6 +44,7 @@ struct AptModule: Module {
         var failOnAutoremove = false
         var onlyUpgrade = false
         var clean = false
+        var forceAptGet = false
         var installRecommends: Bool?
         var allowDowngrade = false
         var allowUnauthenticated = false
@@ -77,6 +78,7 @@ struct AptModule: Module {
         a.failOnAutoremove = context.bool("fail_on_autoremove", default: false)
         a.onlyUpgrade = context.bool("only_upgrade", default: false)
         a.clean = context.bool("clean", default: false)
+        a.forceAptGet = context.bool("force_apt_get", default: false)
         for key in ["install_recommends", "install-recommends"] {
             if let v = context.args[key], !v.isNone { a.installRecommends = ModuleContext.boolean(v) }
         }
@@ -94,9 +96,16 @@ struct AptModule: Module {
         var a = try Self.arguments(context)
         let target = AptTarget(context: context, arguments: a)
         try target.probeTools()
-        if a.upgrade != nil { return .failed("runner's apt module does not support 'upgrade' yet") }
-        if a.clean { return .failed("runner's apt module does not support 'clean' yet") }
-        if a.autoclean { return .failed("runner's apt module does not support 'autoclean' yet") }
+        var cleaned: CommandOutcome?
+        if a.clean {
+            cleaned = try target.clean()
+            if (a.packages ?? []).isEmpty && a.upgrade == nil && a.deb == nil {
+                var v = PyDict([("msg", .string(cleaned?.stdout ?? ""))])
+                v.addAptOutput(cleaned ?? CommandOutcome(rc: 0, stdout: "", stderr: ""))
+                v["diff"] = context.diffMode ? AptTarget.parseDiff(cleaned?.stdout ?? "") : .dict(PyDict())
+                return .ok(v, changed: true)
+            }
+        }
 
         var (cacheUpdated, cacheTime) = (false, try target.cacheTime())
         if a.updateCache || a.cacheValidTime > 0 {
@@ -110,6 +119,7 @@ struct AptModule: Module {
                 return .ok(PyDict([("cache_updated", .bool(cacheUpdated)), ("cache_update_time", .int(cacheTime))]), changed: cacheUpdated)
             }
         }
+        if let mode = a.upgrade { return try target.upgrade(mode) }
         if let deb = a.deb {
             if a.state != "present" { return .failed("deb only supports state=present") }
             if deb.contains("://") { return .failed("runner's apt module does not support a URL in 'deb' yet: download it with get_url first") }
@@ -117,16 +127,18 @@ struct AptModule: Module {
         }
         let given = a.packages ?? []
         if given.contains("*") && a.state == "latest" {
-            return .failed("runner's apt module does not support upgrading all packages ('*') yet")
+            if given.contains(where: { $0 != "*" }) {
+                return .failed("unable to install additional packages when upgrading all installed packages")
+            }
+            return try target.upgrade("yes")
         }
         a.packages = given.filter { $0 != "*" }.map { $0.trimmingCharacters(in: .whitespaces) }
         for p in a.packages ?? [] where p.filter({ $0 == "=" }).count > 1 {
             return .failed("invalid package spec: \(p)")
         }
         let packages = try target.expandPatterns(a.packages ?? [])
-        if packages.isEmpty && a.autoremove {
-            return try target.autoremove()
-        }
+        if packages.isEmpty && a.autoclean { return try target.cleanup("autoclean") }
+        if packages.isEmpty && a.autoremove { return try target.cleanup("autoremove") }
         switch a.state {
         case "absent":
             return try target.remove(packages)

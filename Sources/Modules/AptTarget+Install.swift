@@ -158,20 +158,65 @@ extension AptTarget {
         return TaskResult(values)
     }
 
-    /// `apt-get autoremove` with no names: changed when apt listed packages to remove.
-    func autoremove() throws(ModuleFailure) -> TaskResult {
+    /// `apt-get autoremove` or `autoclean` with no names: changed when apt listed packages to
+    /// remove (or archives it deleted).
+    func cleanup(_ operation: String) throws(ModuleFailure) -> TaskResult {
         let a = arguments
-        let flags = [a.purge ? "--purge" : "", a.force ? "--force-yes" : "", "autoremove", context.checkMode ? "--simulate" : ""]
+        let flags = [a.purge ? "--purge" : "", a.force ? "--force-yes" : "", operation, context.checkMode ? "--simulate" : ""]
         let out = try run([aptGet, "-y"] + dpkgOptions.words + flags.filter { !$0.isEmpty }, policy: true)
         var values = PyDict()
         values.addAptOutput(out)
         values["diff"] = context.diffMode ? Self.parseDiff(out.stdout) : .dict(PyDict())
         if out.rc != 0 {
             values["rc"] = .int(Int(out.rc))
-            return .failed("'apt-get autoremove' failed: \(out.stderr)", values)
+            return .failed("'apt-get \(operation)' failed: \(out.stderr)", values)
         }
-        values["changed"] = .bool(out.stdout.contains("The following packages will be REMOVED"))
+        values["changed"] = .bool(out.stdout.contains(operation == "autoremove" ? "The following packages will be REMOVED" : "Del "))
         return TaskResult(values)
+    }
+
+    /// `apt-get clean` (`clean: true`), before anything else, as Ansible runs it.
+    func clean() throws(ModuleFailure) -> CommandOutcome {
+        let out = try run(["apt-get", "clean"])
+        if out.rc != 0 || !out.stderr.isEmpty {
+            var v = PyDict()
+            v["stdout"] = .string(out.stdout)
+            v["stdout_lines"] = .list(CommandModule.splitLines(out.stdout).map(Value.string))
+            v["rc"] = .int(Int(out.rc))
+            throw ModuleFailure(.failed(out.rc != 0 ? "apt-get clean failed" : "apt-get clean failed: \(out.stderr)", v))
+        }
+        return out
+    }
+
+    /// `upgrade: dist|full|safe|yes` with apt-get (`dist-upgrade`, or `upgrade --with-new-pkgs`);
+    /// aptitude's modes, which Ansible prefers when aptitude is installed and `force_apt_get`
+    /// is off, are not run by runner.
+    func upgrade(_ mode: String) throws(ModuleFailure) -> TaskResult {
+        let a = arguments
+        let useAptGet = a.forceAptGet || aptitude == nil
+        guard mode == "dist" || useAptGet else {
+            return .failed("runner's apt module does not run aptitude (upgrade: \(mode)) yet: set force_apt_get: true to upgrade with apt-get")
+        }
+        let autoremove = a.autoremove ? "--auto-remove" : ""
+        let command = mode == "dist" || mode == "full" ? ["dist-upgrade", autoremove] : ["upgrade", "--with-new-pkgs", autoremove]
+        let upgradeText = command.joined(separator: " ")
+        let flags = [a.force ? "--force-yes" : "", a.failOnAutoremove ? "--no-remove" : "", a.allowUnauthenticated ? "--allow-unauthenticated" : "",
+                     a.allowDowngrade ? "--allow-downgrades" : "", context.checkMode ? "--simulate" : ""]
+        var words = [aptGet, "-y"] + dpkgOptions.words + flags.filter { !$0.isEmpty } + command.filter { !$0.isEmpty }
+        if let release = a.defaultRelease { words += ["-t", release] }
+        let out = try run(words, policy: true)
+        if out.rc != 0 {
+            var v = PyDict()
+            v["stdout"] = .string(out.stdout)
+            v["stdout_lines"] = .list(CommandModule.splitLines(out.stdout).map(Value.string))
+            v["rc"] = .int(Int(out.rc))
+            return .failed("'\(aptGet) \(upgradeText)' failed: \(out.stderr)", v)
+        }
+        var v = PyDict([("msg", .string(out.stdout))])
+        v.addAptOutput(out)
+        if out.stdout.contains("\n0 upgraded, 0 newly installed, 0 to remove") { return .ok(v) }
+        v["diff"] = context.diffMode ? Self.parseDiff(out.stdout) : .dict(PyDict())
+        return .ok(v, changed: true)
     }
 
     /// Ansible's `parse_diff`: apt-get's output from after "Reading state information..." to

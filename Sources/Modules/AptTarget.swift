@@ -10,6 +10,7 @@ final class AptTarget {
     let arguments: AptModule.Arguments
     private(set) var aptGet = "apt-get"
     private(set) var aptMark: String?
+    private(set) var aptitude: String?
     private(set) var now = 0
     /// More than one architecture: `.deb` files are looked up as `name:arch`, as Ansible does.
     private(set) var multiarch = false
@@ -53,6 +54,7 @@ final class AptTarget {
         let probe = ProbeOutput(try sh("""
             printf 'APTGET|%s\\n' "$(command -v apt-get)"
             printf 'APTMARK|%s\\n' "$(command -v apt-mark)"
+            printf 'APTITUDE|%s\\n' "$(command -v aptitude)"
             printf 'NOW|%s\\n' "$(date +%s)"
             printf 'FOREIGN|%s\\n' "$(dpkg --print-foreign-architectures 2>/dev/null | tr '\\n' ' ')"
             """).stdout)
@@ -61,6 +63,7 @@ final class AptTarget {
         }
         aptGet = path
         aptMark = probe["APTMARK"].flatMap { $0.isEmpty ? nil : $0 }
+        aptitude = probe["APTITUDE"].flatMap { $0.isEmpty ? nil : $0 }
         now = Int(probe["NOW"] ?? "") ?? Int(Date().timeIntervalSince1970)
         multiarch = !(probe["FOREIGN"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty
     }

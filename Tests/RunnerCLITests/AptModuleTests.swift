@@ -87,8 +87,9 @@ struct AptModuleTests {
         return results
     }
 
-    /// Install, upgrade, downgrade, failures, removal, `.deb` files and `package`, then the same
-    /// cases in check mode: every result as ansible's, and dpkg's state as they say.
+    /// Install, upgrade, downgrade, failures, removal, `.deb` files, `package`, `upgrade` and
+    /// `clean`, then the same cases in check mode: every result as ansible's, and dpkg's state
+    /// as they say.
     @Test(.enabled(if: usable)) func aptMatchesAnsible() throws {
         let work = try Self.workDirectory()
         defer {
@@ -99,7 +100,8 @@ struct AptModuleTests {
         let results = try Self.compare("apt.yml", [], in: work)
         #expect(results.map(ModuleTests.status) == ["ok", "changed", "ok", "ok", "changed", "ok", "failed", "changed", "changed",
                                                     "failed", "changed", "ok", "changed", "ok", "failed", "failed", "changed",
-                                                    "changed", "changed", "ok", "failed", "failed", "ok"])
+                                                    "changed", "changed", "ok", "failed", "failed", "ok",
+                                                    "changed", "changed", "ok", "ok", "failed", "changed", "changed"])
         #expect(Self.installed("runner-test-a") == nil && Self.installed("runner-test-b") == nil)
         _ = try Self.compare("apt_check.yml", ["--check"], in: work)
         #expect(Self.installed("runner-test-a") == nil && Self.installed("runner-test-b") == nil, "check mode installed something")
