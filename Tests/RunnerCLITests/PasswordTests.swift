@@ -71,13 +71,17 @@ import Glibc
         var stderr: String
     }
 
-    /// Runs runner without a controlling terminal (setsid), `input` on its stdin.
-    static func run(_ project: SSHTests.Project, _ extra: [String], input: String = "", during: (() -> Void)? = nil) throws -> Run {
+    /// Runs runner without a controlling terminal (setsid), `input` on its stdin; as `user`
+    /// (setpriv) when given.
+    static func run(_ project: SSHTests.Project, _ extra: [String], input: String = "", user: String? = nil,
+                    during: (() -> Void)? = nil) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-        process.arguments = ["-w", try CommandLineGoldenTests.runner().path, "-i", "hosts", "site.yml"] + extra
+        let command = ["setsid", "-w", try CommandLineGoldenTests.runner().path, "-i", "hosts", "site.yml"] + extra
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = user.map { ["setpriv", "--reuid", $0, "--regid", $0, "--init-groups"] + command } ?? command
         process.currentDirectoryURL = project.root
         var env = ProcessInfo.processInfo.environment
+        if let user { env["HOME"] = "/home/\(user)" }
         env["ANSIBLE_STDOUT_CALLBACK"] = "json"
         env["ANSIBLE_NOCOLOR"] = "1"
         process.environment = env
@@ -182,6 +186,20 @@ import Glibc
         #expect(run.results.count == 2 && run.results[0]["stdout"] as? String == "runnerpw", "\(run.results)")
         #expect(run.results.last?["msg"] as? String == "Task failed: Incorrect sudo password", "\(run.results)")
         #expect(run.results.last?["failed"] as? Bool == true)
+    }
+
+    /// -K on the local connection, run as the password-sudo user: the password reaches sudo on
+    /// the controller the same way; a wrong one fails as ansible's does.
+    @Test func askBecomePassOnTheLocalConnection() throws {
+        guard let server = Self.server() else { return }
+        let project = try SSHTests.Project(inventory: "pw ansible_connection=local\n", playbook: Self.playbook)
+        defer { project.remove() }
+        let run = try Self.run(project, ["-K"], input: server.password + "\n", user: "runnerpw")
+        #expect(run.code == 0, "\(run.stdout.suffix(1500)) \(run.stderr)")
+        #expect(run.results.map { $0["stdout"] as? String } == ["runnerpw", "root"], "\(run.results)")
+        let wrong = try Self.run(project, ["-K"], input: "not-" + server.password + "\n", user: "runnerpw")
+        #expect(wrong.code == 2)
+        #expect(wrong.results.last?["msg"] as? String == "Task failed: Incorrect sudo password", "\(wrong.results)")
     }
 
     @Test func missingBecomePasswordFailsTheTask() throws {
