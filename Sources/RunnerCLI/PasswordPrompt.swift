@@ -7,7 +7,7 @@ import Glibc
 
 /// The connection and become passwords of `-k`/`-K` and `--connection-password-file`/
 /// `--become-password-file`, as ansible-core's `ask_passwords` gets them: "SSH password: "
-/// first, then "BECOME password: " (with `-k`, "BECOME password[defaults to SSH password]: ",
+/// first, then "BECOME password: " ("SUDO password: " with `agnostic_become_prompt` off; with `-k`, "BECOME password[defaults to SSH password]: ",
 /// where an empty answer reuses the SSH one). Like Python's getpass, the prompt goes to the
 /// terminal with echo off, or, with no terminal, to stderr after "Warning: Password input may
 /// be echoed." with the answer read from stdin. End of input leaves the rest unset.
@@ -16,15 +16,17 @@ struct PasswordPrompt {
     var askBecomePass: Bool
     var connectionPasswordFile: String?
     var becomePasswordFile: String?
+    /// "BECOME" unless `agnostic_become_prompt` is off; then the method's name, upper-cased.
+    var becomeWord = "BECOME"
 
     func passwords() throws(Diagnostic) -> (connection: String?, become: String?) {
         var ssh: String?
         var become: String?
-        var becomePrompt = "BECOME password: "
+        var becomePrompt = "\(becomeWord) password: "
         if askPass {
             guard let answer = Self.ask("SSH password: ") else { return (nil, nil) }
             ssh = answer
-            becomePrompt = "BECOME password[defaults to SSH password]: "
+            becomePrompt = "\(becomeWord) password[defaults to SSH password]: "
         } else if let file = connectionPasswordFile {
             ssh = try Self.read(file)
         }

@@ -145,8 +145,12 @@ public struct PlaybookCommand: ParsableCommand {
             // ansible-playbook does.
             var passwords: (connection: String?, become: String?) = (nil, nil)
             if !(listHosts || listTasks || listTags || syntaxCheck) {
-                passwords = try PasswordPrompt(askPass: askPass, askBecomePass: askBecomePass, connectionPasswordFile: connectionPasswordFile,
-                                               becomePasswordFile: becomePasswordFile).passwords()
+                var prompt = PasswordPrompt(askPass: askPass, askBecomePass: askBecomePass, connectionPasswordFile: connectionPasswordFile,
+                                            becomePasswordFile: becomePasswordFile)
+                if let agnostic = config.settings["ANSIBLE_AGNOSTIC_BECOME_PROMPT"], !PlaybookExecutor.truthy(agnostic) {
+                    prompt.becomeWord = (becomeMethod ?? config.settings["ANSIBLE_BECOME_METHOD"] ?? "sudo").uppercased()
+                }
+                passwords = try prompt.passwords()
             }
             let secrets = try loadVaultSecrets(renderer: renderer, settings: config.settings)
             return try VaultSecrets.$current.withValue(secrets) { () throws -> Int32 in

@@ -74,7 +74,7 @@ import Glibc
     /// Runs runner without a controlling terminal (setsid), `input` on its stdin; as `user`
     /// (setpriv) when given.
     static func run(_ project: SSHTests.Project, _ extra: [String], input: String = "", user: String? = nil,
-                    during: (() -> Void)? = nil) throws -> Run {
+                    environment: [String: String] = [:], during: (() -> Void)? = nil) throws -> Run {
         let process = Process()
         let command = ["setsid", "-w", try CommandLineGoldenTests.runner().path, "-i", "hosts", "site.yml"] + extra
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -82,6 +82,7 @@ import Glibc
         process.currentDirectoryURL = project.root
         var env = ProcessInfo.processInfo.environment
         if let user { env["HOME"] = "/home/\(user)" }
+        for (k, v) in environment { env[k] = v }
         env["ANSIBLE_STDOUT_CALLBACK"] = "json"
         env["ANSIBLE_NOCOLOR"] = "1"
         process.environment = env
@@ -221,6 +222,21 @@ import Glibc
         #expect(first["unreachable"] as? Bool == true, "\(run.results)")
         #expect((first["msg"] as? String ?? "").hasPrefix("Task failed: Failed to connect to the host via ssh: runnerpw@127.0.0.1: Permission denied (password)."),
                 "\(first)")
+    }
+
+    /// With `agnostic_become_prompt` off the prompt names the method, as ansible's does.
+    @Test func becomePromptNamesTheMethodWhenNotAgnostic() throws {
+        let project = try SSHTests.Project(inventory: "local ansible_connection=local\n", playbook: """
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - debug: {msg: hi}
+
+            """)
+        defer { project.remove() }
+        let run = try Self.run(project, ["-K", "--become-method", "su"], input: "x\n", environment: ["ANSIBLE_AGNOSTIC_BECOME_PROMPT": "false"])
+        #expect(run.code == 0)
+        #expect(run.stderr.contains("Warning: Password input may be echoed.\nSU password: \n"), "\(run.stderr)")
     }
 
     /// ansible's messages for password files that are missing or empty; nothing runs.
