@@ -122,8 +122,10 @@ struct AptModule: Module {
         if let mode = a.upgrade { return try target.upgrade(mode) }
         if let deb = a.deb {
             if a.state != "present" { return .failed("deb only supports state=present") }
-            if deb.contains("://") { return .failed("runner's apt module does not support a URL in 'deb' yet: download it with get_url first") }
-            return try AptDebInstall(target: target).install(deb)
+            guard deb.contains("://") else { return try AptDebInstall(target: target).install(deb) }
+            let file = try Self.download(deb, context)
+            defer { _ = try? context.remote("rm -rf \(ShellQuote.quote((file as NSString).deletingLastPathComponent))") }
+            return try AptDebInstall(target: target).install(file)
         }
         let given = a.packages ?? []
         if given.contains("*") && a.state == "latest" {
@@ -148,6 +150,39 @@ struct AptModule: Module {
             result.values["cache_update_time"] = .int(cacheTime)
             return result
         }
+    }
+}
+
+extension AptModule {
+    /// A `deb:` URL fetched on the target (curl or wget, as `get_url` does) into a private
+    /// temporary directory under the file's own name; Ansible's `fetch_file` messages.
+    static func download(_ url: String, _ context: ModuleContext) throws(ModuleFailure) -> String {
+        var request = RemoteHTTP(url: url)
+        request.timeout = 10
+        let response = try request.perform(context)
+        let masked = maskedURL(url)
+        if let error = response.error {
+            _ = try? context.remote("rm -f \(ShellQuote.quote(response.bodyPath))")
+            throw ModuleFailure(.failed("Failure downloading \(masked), Request failed: \(error)"))
+        }
+        guard response.status < 400 else {
+            _ = try? context.remote("rm -f \(ShellQuote.quote(response.bodyPath))")
+            throw ModuleFailure(.failed("Failure downloading \(masked), \(response.message)"))
+        }
+        let path = URL(string: url)?.path ?? ""
+        let base = (path as NSString).lastPathComponent.isEmpty ? "download.deb" : (path as NSString).lastPathComponent
+        let moved = try context.remote("""
+            rt_d=$(mktemp -d) && mv \(ShellQuote.quote(response.bodyPath)) "$rt_d"/\(ShellQuote.quote(base)) && printf '%s\\n' "$rt_d"/\(ShellQuote.quote(base))
+            """)
+        guard moved.rc == 0 else { throw ModuleFailure(.failed("Failure downloading \(masked), \(moved.stderr)")) }
+        return moved.stdout.trimmingCharacters(in: .newlines)
+    }
+
+    /// Ansible's `mask_url`: a password in the URL shown as ********.
+    static func maskedURL(_ url: String) -> String {
+        guard var parts = URLComponents(string: url), parts.password != nil else { return url }
+        parts.password = "********"
+        return parts.string ?? url
     }
 }
 

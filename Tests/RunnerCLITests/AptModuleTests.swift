@@ -140,4 +140,47 @@ struct AptModuleTests {
         #expect(try removal.run().results.map(ModuleTests.status) == ["changed"])
         #expect(Self.installed("runner-test-a") == nil && Self.installed("runner-test-b") == nil)
     }
+
+    /// `deb:` as a URL (served here by python3's http.server on 127.0.0.1): fetched on the
+    /// target, installed, `ok` the second time; a missing file fails with ansible's
+    /// "Failure downloading URL, HTTP Error 404: File not found" (recorded from ansible-playbook
+    /// 2.21 against the same server).
+    @Test(.enabled(if: usable && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
+    func debFromURL() throws {
+        let work = try Self.workDirectory()
+        let port = try #require(SSHFleet.freePorts(from: 22480, count: 1))
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        server.arguments = ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", work.appendingPathComponent("apt/repo").path]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer {
+            // SIGKILL: the test process may run with SIGTERM blocked, and python would inherit that.
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+            _ = Self.shell("dpkg --purge \(Self.packages.joined(separator: " ")) >/dev/null 2>&1")
+            try? FileManager.default.removeItem(at: work)
+        }
+        var listening = false
+        for _ in 0..<100 where !listening {
+            listening = !SSHFleet.isFree(port)
+            if !listening { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        try #require(listening, "http.server did not start")
+        let url = "http://127.0.0.1:\(port)"
+        let project = try ModuleTests.Project(tasks: """
+                - apt: {deb: "\(url)/runner-test-b_1.0_all.deb"}
+                - apt: {deb: "\(url)/runner-test-b_1.0_all.deb"}
+                - apt: {deb: "\(url)/nope.deb"}
+                  ignore_errors: true
+
+            """)
+        defer { project.remove() }
+        let run = try project.run()
+        #expect(run.results.map(ModuleTests.status) == ["changed", "ok", "failed"], "\(run.results)")
+        #expect(Self.installed("runner-test-b") == "1.0")
+        #expect((run.results[0]["stdout"] as? String ?? "").contains("Unpacking runner-test-b (1.0) ..."))
+        #expect(run.results[2]["msg"] as? String == "Failure downloading \(url)/nope.deb, HTTP Error 404: File not found")
+    }
 }
