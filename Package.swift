@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "RunnerCLI",
             dependencies: [
-                "CYaml", "Core", "Vault", "YAML", "Jinja", "Inventory", "Playbook", "Executor", "Output",
+                "CYaml", "Core", "Vault", "YAML", "Jinja", "Inventory", "Playbook", "Connection", "Executor", "Output",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -36,7 +36,7 @@ public struct SSHConnection: Connection {
     /// use (no master yet, shells turned off, or a payload the host's shell cannot cut out).
     func runInShell(script: String, input: Data?, environment: [String: String], become: Become?) throws(ConnectionError) -> CommandOutcome? {
         let pool = RemoteShellPool.shared
-        guard pool.enabled, settings.password == nil, settings.speaksMuxDirectly else { return nil }
+        guard pool.enabled, settings.speaksMuxDirectly else { return nil }
         let controlPath = try SSHControlDirectory.shared.controlPath(for: settings)
         guard let shell = try pool.checkout(.init(settings: settings, become: become), controlPath: controlPath) else { return nil }
         if input != nil && !shell.carriesPayloads {
@@ -61,9 +61,6 @@ public struct SSHConnection: Connection {
     var destination: String { settings.host }
 
     func send(_ stream: Data) throws(ConnectionError) -> CommandOutcome {
-        if settings.password != nil {
-            throw ConnectionError("password authentication (ansible_password) is not supported by runner yet: use a key or an ssh agent (host \(settings.host))")
-        }
         let controlPath = try SSHControlDirectory.shared.controlPath(for: settings)
         let output: ChildProcess.Output
         if settings.speaksMuxDirectly, let muxed = SSHMux.run(path: controlPath, command: ShellBootstrap.commandLine, input: stream) {
@@ -74,10 +71,22 @@ public struct SSHConnection: Connection {
             let options = settings.options(controlPath: controlPath)
             SSHControlDirectory.shared.register(settings, closeCommand: [settings.executable] + options + ["-O", "exit", destination])
             let argv = [settings.executable] + options + [destination, ShellBootstrap.commandLine]
-            output = try ChildProcess.run("/usr/bin/env", argv, stdin: stream)
+            if let password = settings.password {
+                // ssh asks runner itself for the password (SSHAskPass); the file goes as soon
+                // as the master is up, or the attempt has failed.
+                let askPass = try SSHAskPass.environment(password: password, directory: SSHControlDirectory.shared)
+                defer { unlink(askPass.file) }
+                output = try ChildProcess.run("/usr/bin/env", argv, environment: askPass.environment, stdin: stream)
+            } else {
+                output = try ChildProcess.run("/usr/bin/env", argv, stdin: stream)
+            }
         }
         let stderr = Self.withoutNoise(String(decoding: output.stderr, as: UTF8.self))
         if output.status == 255 {
+            if settings.password != nil, settings.hostKeyChecking, stderr.contains("Host key verification failed") {
+                throw ConnectionError("Using a SSH password instead of a key is not possible because Host Key checking is enabled. "
+                                      + "Please add this host's fingerprint to your known_hosts file to manage this host.", unreachable: false)
+            }
             throw ConnectionError(unreachableMessage(stderr))
         }
         return CommandOutcome(rc: output.status, stdout: String(decoding: output.stdout, as: UTF8.self), stderr: stderr)

@@ -37,7 +37,12 @@ public final class SSHControlDirectory: @unchecked Sendable {
             name = "m\(socketNames.count)"
             socketNames[settings] = name
         }
-        if let path { return path + "/" + name }
+        return try directoryLocked() + "/" + name
+    }
+
+    /// The directory, made on first use; the caller holds the lock.
+    private func directoryLocked() throws(ConnectionError) -> String {
+        if let path { return path }
         try? FileManager.default.createDirectory(atPath: baseDirectory, withIntermediateDirectories: true,
                                                  attributes: [.posixPermissions: 0o700])
         var template = Array((baseDirectory + "/rnr-XXXXXX").utf8CString)
@@ -47,7 +52,30 @@ public final class SSHControlDirectory: @unchecked Sendable {
         let dir = String(cString: made)
         chmod(dir, 0o700)
         path = dir
-        return dir + "/" + name
+        return dir
+    }
+
+    /// Writes a secret to a new 0600 file in the directory (created 0600 from the start, so it
+    /// is never readable by others); the caller removes it.
+    func secretFile(_ secret: Data) throws(ConnectionError) -> String {
+        let dir = try directoryPath()
+        let path = dir + "/s" + String(UInt64.random(in: 0..<UInt64.max), radix: 36)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ConnectionError("could not create a private file in \(dir): \(String(cString: strerror(errno)))") }
+        defer { Glibc.close(fd) }
+        let written = secret.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == secret.count else {
+            unlink(path)
+            throw ConnectionError("could not write a private file in \(dir)")
+        }
+        return path
+    }
+
+    /// The run's directory, created on first use.
+    private func directoryPath() throws(ConnectionError) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        return try directoryLocked()
     }
 
     func register(_ settings: SSHSettings, closeCommand: [String]) {

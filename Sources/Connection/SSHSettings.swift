@@ -21,8 +21,8 @@ public struct SSHSettings: Sendable, Hashable {
     public var hostKeyChecking = true
     /// `ansible_ssh_executable`.
     public var executable = "ssh"
-    /// `ansible_password` / `ansible_ssh_pass`: not supported yet (no sshpass); its presence
-    /// turns BatchMode off and makes the connection refuse with a clear message.
+    /// `ansible_password` / `ansible_ssh_pass` / `-k`: sent by runner as ssh's askpass program
+    /// (`SSHAskPass`); its presence turns BatchMode off and allows one password prompt.
     public var password: String?
 
     /// Ansible's default `ssh_args` without `-C` (compression costs more than it saves on the
@@ -50,6 +50,8 @@ public struct SSHSettings: Sendable, Hashable {
         }
         if let user { args += ["-o", "User=\"\(user)\""] }
         args += ["-o", "ConnectTimeout=\(timeout)", "-o", "ControlPath=\(controlPath)"]
+        // As ansible's ssh_askpass mechanism: a wrong password fails at once, no retries.
+        if password != nil { args += ["-o", "NumberOfPasswordPrompts=1"] }
         args += commonArgs + extraArgs
         return args
     }

@@ -78,7 +78,7 @@ extension PlaybookExecutor {
         }
         if let exe = string("ansible_ssh_executable", scope, task: task) ?? env["ANSIBLE_SSH_EXECUTABLE"] { s.executable = exe }
         s.password = string("ansible_password", scope, task: task) ?? string("ansible_ssh_pass", scope, task: task)
-            ?? string("ansible_ssh_password", scope, task: task)
+            ?? string("ansible_ssh_password", scope, task: task) ?? options.connectionPassword
         return s
     }
 
@@ -100,7 +100,7 @@ extension PlaybookExecutor {
         become.exe = string("ansible_become_exe", scope, task: task) ?? keyword("become_exe", task: task, scope: scope)
         become.flags = string("ansible_become_flags", scope, task: task) ?? keyword("become_flags", task: task, scope: scope)
         become.password = string("ansible_become_password", scope, task: task) ?? string("ansible_become_pass", scope, task: task)
-            ?? string("ansible_\(short)_pass", scope, task: task)
+            ?? string("ansible_\(short)_pass", scope, task: task) ?? options.becomePassword
         return .success(become)
     }
 

@@ -34,6 +34,11 @@ public struct RunOptions: Sendable {
     public var become = false
     public var becomeUser: String?
     public var becomeMethod: String?
+    /// `-k` / `--connection-password-file`: the ssh password where `ansible_password` says none.
+    public var connectionPassword: String?
+    /// `-K` / `--become-password-file`: the become password where `ansible_become_password`
+    /// says none.
+    public var becomePassword: String?
     /// The environment connection defaults are read from (`ANSIBLE_HOST_KEY_CHECKING`, ...).
     public var environment: [String: String] = [:]
 

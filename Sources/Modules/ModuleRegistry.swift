@@ -33,6 +33,8 @@ public enum ModuleRegistry {
         "uri": URIModule(),
         "git": GitModule(),
         "unarchive": UnarchiveModule(),
+        "apt": AptModule(),
+        "package": PackageModule(),
     ]
 
     public static func module(named name: String) -> (any Module)? {

@@ -4,8 +4,9 @@ import Core
 extension TaskResult {
     /// The result of a task whose connection failed: `unreachable` when the host could not be
     /// reached, a failed task when it was reached but privilege escalation failed (as Ansible
-    /// reports "Missing sudo password"). ansible-core 2.21 words an unreachable host's message
-    /// "Task failed: <what ssh said>".
+    /// reports "Missing sudo password"). ansible-core 2.21 words both "Task failed: <why>"
+    /// ("Task failed: Incorrect sudo password", "Task failed: Failed to connect to the host via
+    /// ssh: ...").
     public init(connectionError error: ConnectionError) {
         var v = PyDict()
         if error.unreachable {
@@ -14,7 +15,7 @@ extension TaskResult {
             v["failed"] = true
         }
         v["changed"] = false
-        v["msg"] = .string(error.unreachable ? "Task failed: " + error.message : error.message)
+        v["msg"] = .string("Task failed: " + error.message)
         self.init(v)
     }
 }

@@ -165,10 +165,10 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         let kind = Self.controllerActions.contains(short) ? "Action" : "Module"
         // With no_log the message stays hidden too (ansible-core 2.21 still prints it here).
         let message = values["censored"] != nil ? "(censored due to no_log)" : values["msg"]?.pythonString ?? "Task failed."
-        // A task's `timeout` is the task's failure, not its action's: its message says so itself.
-        // A task's `timeout` and the executor's own errors (no `changed`) are the task's failure,
-        // not its action's: their message says so itself.
-        let ownWords = values["timedout"] != nil || (values["changed"] == nil && message.hasPrefix("Task failed: "))
+        // A task's `timeout`, the executor's own errors ("does not support raw params") and a
+        // connection or privilege escalation error ("Task failed: Incorrect sudo password") are
+        // the task's failure, not its action's: the message says so itself.
+        let ownWords = values["timedout"] != nil || (short != "fail" && message.hasPrefix("Task failed: "))
         report(ownWords ? "[ERROR]: \(message)\n" : "[ERROR]: Task failed: \(kind) failed: \(message)\n",
                location: location)
         emitLine("fatal: [\(host)]: FAILED! => \(dump(body))", Palette.error)

@@ -47,6 +47,7 @@ struct AnsibleConfig {
         ("privilege_escalation", "become_method", "ANSIBLE_BECOME_METHOD", .none),
         ("privilege_escalation", "become_user", "ANSIBLE_BECOME_USER", .none),
         ("privilege_escalation", "become_flags", "ANSIBLE_BECOME_FLAGS", .none),
+        ("privilege_escalation", "agnostic_become_prompt", "ANSIBLE_AGNOSTIC_BECOME_PROMPT", .none),
         ("ssh_connection", "ssh_args", "ANSIBLE_SSH_ARGS", .none),
         ("ssh_connection", "ssh_common_args", "ANSIBLE_SSH_COMMON_ARGS", .none),
         ("ssh_connection", "ssh_extra_args", "ANSIBLE_SSH_EXTRA_ARGS", .none),

@@ -124,6 +124,9 @@ public struct PlaybookCommand: ParsableCommand {
         if askVaultPass && !vaultPasswordFiles.isEmpty {
             throw ValidationError("argument --vault-password-file/--vault-pass-file: not allowed with argument -J/--ask-vault-password/--ask-vault-pass")
         }
+        if askPass && connectionPasswordFile != nil {
+            throw ValidationError("argument --connection-password-file/--conn-pass-file: not allowed with argument -k/--ask-pass")
+        }
         if askBecomePass && becomePasswordFile != nil {
             throw ValidationError("argument --become-password-file/--become-pass-file: not allowed with argument -K/--ask-become-pass")
         }
@@ -146,9 +149,20 @@ public struct PlaybookCommand: ParsableCommand {
             for path in playbooks {
                 try checkPlaybookPath(path)
             }
+            // Asked before the vault password, and not for listings or --syntax-check, as
+            // ansible-playbook does.
+            var passwords: (connection: String?, become: String?) = (nil, nil)
+            if !(listHosts || listTasks || listTags || syntaxCheck) {
+                var prompt = PasswordPrompt(askPass: askPass, askBecomePass: askBecomePass, connectionPasswordFile: connectionPasswordFile,
+                                            becomePasswordFile: becomePasswordFile)
+                if let agnostic = config.settings["ANSIBLE_AGNOSTIC_BECOME_PROMPT"], !PlaybookExecutor.truthy(agnostic) {
+                    prompt.becomeWord = (becomeMethod ?? config.settings["ANSIBLE_BECOME_METHOD"] ?? "sudo").uppercased()
+                }
+                passwords = try prompt.passwords()
+            }
             let secrets = try loadVaultSecrets(renderer: renderer, settings: config.settings)
             return try VaultSecrets.$current.withValue(secrets) { () throws -> Int32 in
-                try runPlaybooks(renderer: renderer, config: config)
+                try runPlaybooks(renderer: renderer, config: config, passwords: passwords)
             }
         } catch let d as Diagnostic {
             stderr.write(renderer.render(d) + "\n")
@@ -158,7 +172,7 @@ public struct PlaybookCommand: ParsableCommand {
 
     /// Loads the playbooks and inventory and runs them (or lists them); the run's vault secrets
     /// are bound by the caller.
-    func runPlaybooks(renderer: DiagnosticRenderer, config: AnsibleConfig) throws -> Int32 {
+    func runPlaybooks(renderer: DiagnosticRenderer, config: AnsibleConfig, passwords: (connection: String?, become: String?) = (nil, nil)) throws -> Int32 {
         let stderr = StandardStream.error
         let extra = try ExtraVars.load(extraVars, workingDirectory: FileManager.default.currentDirectoryPath)
         for pattern in limit where pattern.hasPrefix("@") {
@@ -241,6 +255,8 @@ public struct PlaybookCommand: ParsableCommand {
         options.becomeUser = becomeUser
         options.becomeMethod = becomeMethod
         options.environment = config.settings
+        options.connectionPassword = passwords.connection
+        options.becomePassword = passwords.become
         let callbackName = config.settings["ANSIBLE_STDOUT_CALLBACK"] ?? "default"
         let callback: any Callback
         if ["json", "ansible.posix.json"].contains(callbackName) {
@@ -353,8 +369,6 @@ public struct PlaybookCommand: ParsableCommand {
     func unimplementedRequested() -> [String] {
         var out: [String] = []
         if step { out.append("--step") }
-        if askPass { out.append("--ask-pass") }
-        if askBecomePass { out.append("--ask-become-pass") }
         return out
     }
 

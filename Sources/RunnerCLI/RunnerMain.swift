@@ -1,4 +1,5 @@
 import ArgumentParser
+import Connection
 import Core
 import Foundation
 
@@ -6,6 +7,10 @@ import Foundation
 /// (everything else, as `ansible-playbook`), runs it, and maps the outcome to an exit code.
 public enum RunnerMain {
     public static func run(_ arguments: [String]) -> Int32 {
+        // Started by ssh as its askpass program (password logins): print the password, nothing else.
+        if let status = SSHAskPass.answer(arguments: arguments, environment: ProcessInfo.processInfo.environment) {
+            return status
+        }
         if let first = arguments.first, first == "inventory" {
             return InventoryCommand.run(Array(arguments.dropFirst()))
         }

@@ -114,7 +114,7 @@ public struct VaultPasswordLoader {
         return password
     }
 
-    static func strip(_ bytes: [UInt8], _ set: Set<UInt8>) -> [UInt8] {
+    public static func strip(_ bytes: [UInt8], _ set: Set<UInt8>) -> [UInt8] {
         guard let first = bytes.firstIndex(where: { !set.contains($0) }),
               let last = bytes.lastIndex(where: { !set.contains($0) }) else { return [] }
         return Array(bytes[first...last])

@@ -5,7 +5,7 @@ enum BadInputPending {
     typealias Check = BadInputTests.Check
 
     static let runtime = "keyword values ansible checks when the task runs (booleans, numbers, dict conditionals, templated keywords, become method) are not checked by runner's executor yet"
-    static let cli = "command-line validation differs (password files, numeric option ranges, --step without a terminal, pattern syntax in --list-hosts)"
+    static let cli = "command-line validation differs (numeric option ranges, --step without a terminal, pattern syntax in --list-hosts)"
     static let extraNames = "the case's faulty file is the playbook; runner's error for a bad -e value names the -e option instead"
     static let invvars = "a broken group_vars/host_vars file: runner's exit code differs"
     static let handler = "notifying a handler that does not exist: ansible-playbook stops at load (exit 1), runner ignores it"
@@ -24,10 +24,7 @@ enum BadInputPending {
     static let recvar = "debug var= on a recursive variable: ansible-playbook fails the task, runner does not"
 
     static let cases: [String: (checks: Set<Check>, reason: String)] = [
-        "cli_ask_pass_with_file": ([.exitCode], cli),
         "cli_become_method_unknown": ([.exitCode, .location, .namesFile], runtime),
-        "cli_become_password_file_missing": ([.exitCode], cli),
-        "cli_connection_password_file_missing": ([.exitCode], cli),
         "cli_forks_huge": ([.exitCode], cli),
         "cli_list_hosts_bad_pattern": ([.exitCode], cli),
         "cli_step_without_tty": ([.exitCode], cli),
