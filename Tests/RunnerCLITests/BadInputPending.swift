@@ -47,7 +47,6 @@ enum BadInputPending {
         "jinja_hosts_bad": ([.exitCode], pattern),
         "jinja_hosts_undefined": ([.exitCode], pattern),
         "jinja_play_vars_undefined_in_play_keyword": ([.exitCode, .location, .namesFile, .noDamage], runtime),
-        "jinja_tags_jinja": ([.exitCode, .location, .namesFile, .noDamage], runtime),
         "limit_file_binary": ([.exitCode, .noDamage], pattern),
         "module_unknown_templated_name": ([.exitCode], action),
         "module_unknown_via_action": ([.exitCode], action),

@@ -1,14 +1,24 @@
 import Foundation
 import Testing
 
-/// The conformance corpus's `mod_*` and `flow_*` cases over ssh: each case is copied with its
-/// `hosts` rewritten so every host is a test sshd (`ansible_connection=ssh`, its own port, user
-/// `runnertest` with `ansible_become=true`, since the goldens were recorded as root), then run by
-/// the corpus's own `run` script: the same results and the same files as over local.
+/// Every playbook case of the conformance corpus over ssh: each case whose hosts are local
+/// connections is copied with its `hosts` rewritten so every host is a test sshd
+/// (`ansible_connection=ssh`, its own port, user `runnertest` with `ansible_become=true`, since
+/// the goldens were recorded as root), then run by the corpus's own `run` script: the same
+/// results and the same files as over local. (Inventory and listing cases connect to nothing.)
 extension SSHTests {
     static var sshCases: [String] {
-        ConformanceTests.cases.filter { $0.hasPrefix("mod_") || $0.hasPrefix("flow_") }
+        ConformanceTests.cases.filter { name in
+            let dir = ConformanceTests.corpus.appendingPathComponent("cases/\(name)")
+            guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent("case.json").path),
+                  let spec = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+                  let hosts = try? String(contentsOf: dir.appendingPathComponent("hosts"), encoding: .utf8) else { return false }
+            return (spec["oracle"] as? String ?? "ansible-playbook") == "ansible-playbook"
+                && (spec["compare"] as? String ?? "results") == "results" && hosts.contains("ansible_connection=local")
+        }
     }
+
+    @Test func everyPlaybookCaseGoesOverSSH() { #expect(Self.sshCases.count >= 70, "\(Self.sshCases.count) cases") }
 
     /// Cases that differ over ssh for a known reason; `withKnownIssue` fails when one passes.
     static let sshPending: [String: String] = [:]
