@@ -52,14 +52,18 @@ struct ListingGoldenTests {
         "err_tags_wrong_type#1": "tags of a wrong type (dict, float) are not rejected yet",
         "list_include_role#0": "include_role display name with FQCN and no name differs",
         "list_include_role#3": "include_role display name with FQCN and no name differs",
-        "list_play_tags_forms#0": "ansible prints play TAGS in Python set order, which depends on string hashing",
-        "list_play_tags_forms#1": "ansible prints play TAGS in Python set order, which depends on string hashing",
-        "list_play_tags_forms#2": "ansible prints play TAGS in Python set order, which depends on string hashing",
-        "list_play_tags_forms#4": "ansible prints play TAGS in Python set order, which depends on string hashing",
-        "list_play_tags_forms#3": "ansible prints play TAGS in Python set order, which depends on string hashing",
         "tags_int_values#1": "sorting int and str tags together crashes ansible (exit 250); runner does not reproduce the crash yet",
         "tags_int_values#2": "sorting int and str tags together crashes ansible (exit 250); runner does not reproduce the crash yet",
     ]
+
+    /// A play header's TAGS come from a Python set, whose order changes from one
+    /// ansible-playbook run to the next (string hashing is seeded per process: PYTHONHASHSEED=1
+    /// prints `[b,c]`, =2 `[c,b]`); only which tags are there can be compared.
+    static func playTagsAsSet(_ line: String) -> String {
+        guard line.hasPrefix("  play #"), let open = line.range(of: "\tTAGS: ["), line.hasSuffix("]") else { return line }
+        let inner = line[open.upperBound..<line.index(before: line.endIndex)]
+        return String(line[..<open.upperBound]) + inner.split(separator: ",").map(String.init).sorted().joined(separator: ",") + "]"
+    }
 
     @Test func recordingsPresent() { #expect(Self.runs.count >= 100) }
 
@@ -79,7 +83,7 @@ struct ListingGoldenTests {
             while got.last == "" { got.removeLast() }
             while want.last == "" { want.removeLast() }
             if entry["order_varies"] as? Bool == true { got.sort(); want.sort() }
-            #expect(got == want, "\(run): stdout")
+            #expect(got.map(Self.playTagsAsSet) == want.map(Self.playTagsAsSet), "\(run): stdout")
         }
         if let reason = Self.pending[run.description] {
             withKnownIssue(Comment(rawValue: reason)) { check() }
