@@ -35,9 +35,9 @@ public struct Task: Sendable {
     /// The name as ansible-playbook lists it: `role : name`, or the action when unnamed.
     public var displayName: String {
         if shortAction == "include_role" {
-            // ansible-core names an include_role task after itself, never with the role prefix.
+            // ansible-core names an include_role task after itself, never with the role prefix;
+            // unnamed, it lists as its action alone (the role is named once it runs).
             if let name, !name.isEmpty { return name }
-            if case .dict(let d) = args, let role = d["name"] { return "\(action) : \(role.pythonString)" }
             return action
         }
         guard let name, !name.isEmpty else { return action }
@@ -49,7 +49,11 @@ public struct Task: Sendable {
     /// tasks too (`svc : ansible.builtin.include_tasks`).
     public var callbackName: String {
         let base = (name?.isEmpty == false) ? name! : action
-        if shortAction == "include_role" { return displayName }
+        if shortAction == "include_role" {
+            if name?.isEmpty == false { return displayName }
+            if case .dict(let d) = args, let role = d["name"] { return "\(action) : \(role.pythonString)" }
+            return action
+        }
         if let roleName { return "\(roleName) : \(base)" }
         return base
     }
