@@ -155,12 +155,13 @@ extension PlaybookExecutor {
 
     /// A task keyword that may also sit on an enclosing block or the play (`check_mode`,
     /// `diff`), templated for the host; nil when none sets it.
-    func inheritedFlag(_ name: String, task: Task, scope: VariableScope) -> Bool? {
+    func inheritedFlag(_ name: String, task: Task, scope: @autoclosure () -> VariableScope) -> Bool? {
         let key = Value.string(name)
         guard let raw = task.keywords[key] ?? blockKeywords.reversed().lazy.compactMap({ $0[key] }).first ?? play.keywords[key] else {
             return nil
         }
-        let value = (try? engine.template(raw, vars: scope, origin: task.location)) ?? raw
+        // The scope is built only for a keyword that is there (most tasks set none).
+        let value = (try? engine.template(raw, vars: scope(), origin: task.location)) ?? raw
         return ModuleContext.boolean(value) ?? value.isTruthy
     }
 }
