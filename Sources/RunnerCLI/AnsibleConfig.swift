@@ -12,6 +12,15 @@ struct AnsibleConfig {
     /// `ANSIBLE_*` settings: the file's, overlaid by the environment (and the rest of the environment).
     var settings: [String: String]
     var warnings: [Diagnostic] = []
+    /// Settings the file or the environment give that runner does not use (`[section] key`,
+    /// `ANSIBLE_NAME`), reported once with -v: they change nothing, and are never an error.
+    var unused: [String] = []
+
+    /// `ANSIBLE_*` variables runner reads besides those of `known`.
+    static let alsoRead: Set<String> = [
+        "ANSIBLE_CONFIG", "ANSIBLE_AGNOSTIC_BECOME_PROMPT", "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED",
+        "ANSIBLE_INVENTORY_UNPARSED_FAILED", "ANSIBLE_VAULT_ENCRYPT_IDENTITY", "ANSIBLE_VAULT_ENCRYPT_SALT",
+    ]
 
     /// (section, key) → environment name. Settings of kind `path`/`pathlist` are resolved
     /// against the config file's directory, as ansible-core resolves them.
@@ -62,10 +71,18 @@ struct AnsibleConfig {
     /// Finds and reads the config for a run in `directory` with `environment`.
     static func load(environment: [String: String], directory: String = FileManager.default.currentDirectoryPath) -> AnsibleConfig {
         var config = AnsibleConfig(file: nil, settings: environment)
+        let read = Set(known.map(\.env)).union(alsoRead)
+        config.unused = environment.keys.filter { $0.hasPrefix("ANSIBLE_") && !read.contains($0) }.sorted()
         guard let file = find(environment: environment, directory: directory, warnings: &config.warnings) else { return config }
         config.file = file
         let base = (file as NSString).deletingLastPathComponent
         let sections = parse(file)
+        for section in sections.keys.sorted() {
+            for key in sections[section]!.keys.sorted() where !known.contains(where: { $0.section == section && $0.key == key }) {
+                config.unused.insert("[\(section)] \(key)", at: 0)
+            }
+        }
+        config.unused.sort()
         for entry in known {
             guard environment[entry.env] == nil, let raw = sections[entry.section]?[entry.key] else { continue }
             config.settings[entry.env] = resolve(raw, kind: entry.path, base: base, home: environment["HOME"] ?? NSHomeDirectory())

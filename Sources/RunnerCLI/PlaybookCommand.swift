@@ -144,6 +144,10 @@ public struct PlaybookCommand: ParsableCommand {
         for w in config.warnings { stderr.write(renderer.render(w) + "\n") }
         if verbose > 0 {
             StandardStream.output.write(config.file.map { "Using \($0) as config file\n" } ?? "No config file found; using defaults\n")
+            if !config.unused.isEmpty {
+                // On stderr, so that stdout stays what ansible-playbook prints.
+                stderr.write("runner does not use these settings (they change nothing): \(config.unused.joined(separator: ", "))\n")
+            }
         }
         do {
             for path in playbooks {

@@ -41,3 +41,26 @@ struct AnsibleConfigTests {
         }
     }
 }
+
+extension AnsibleConfigTests {
+    /// A setting runner does not use, in ansible.cfg or as an ANSIBLE_* variable, is named once
+    /// with -v (on stderr, stdout staying ansible-playbook's) and is never an error.
+    @Test func unusedSettingsAreReportedWithVerbose() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("runner-cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        try "[defaults]\nretry_files_enabled = False\nforks = 3\n[ssh_connection]\npipelining = True\n"
+            .write(to: work.appendingPathComponent("ansible.cfg"), atomically: true, encoding: .utf8)
+        try "a ansible_connection=local\n".write(to: work.appendingPathComponent("hosts"), atomically: true, encoding: .utf8)
+        try "- hosts: all\n  gather_facts: false\n  tasks: [{debug: {msg: hi}}]\n".write(to: work.appendingPathComponent("site.yml"), atomically: true, encoding: .utf8)
+        let env = ["ANSIBLE_RETRY_FILES_SAVE_PATH": "/tmp", "ANSIBLE_CONFIG": nil]
+        let verbose = try CommandLineGoldenTests.run(["-i", "hosts", "site.yml", "-v"], in: work, environment: env)
+        #expect(verbose.code == 0)
+        let report = verbose.stderr.split(separator: "\n").filter { $0.hasPrefix("runner does not use these settings") }
+        #expect(report == ["runner does not use these settings (they change nothing): ANSIBLE_RETRY_FILES_SAVE_PATH, [defaults] retry_files_enabled, [ssh_connection] pipelining"],
+                "\(verbose.stderr)")
+        #expect(!verbose.stdout.contains("runner does not use"))
+        let quiet = try CommandLineGoldenTests.run(["-i", "hosts", "site.yml"], in: work, environment: env)
+        #expect(quiet.code == 0 && !quiet.stderr.contains("runner does not use"), "\(quiet.stderr)")
+    }
+}
