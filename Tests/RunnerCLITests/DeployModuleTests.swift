@@ -72,33 +72,13 @@ struct DeployModuleTests {
     /// message sorted: ansible joins them from a set).
     static func normalized(_ name: String, _ r: [String: Any], directory: String, diff: Bool, port: Int = 0) -> Any {
         if name.hasPrefix("set up") { return ["changed": r["changed"] ?? false] }
-        let tmp = try! NSRegularExpression(pattern: "[^\\s'\"]*ansible-tmp-[^\\s'\"]*")
-        func text(_ s: String) -> String {
-            let s = s.replacingOccurrences(of: directory, with: "{dir}").replacingOccurrences(of: "127.0.0.1:\(port)", with: "127.0.0.1:{http_port}")
-            return tmp.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "{tmp}")
-        }
-        func typeName(_ v: Any) -> String {
-            if v is String { return "str" }
-            if let n = v as? NSNumber { let t = String(cString: n.objCType); return t == "d" || t == "f" ? "float" : "int" }
-            return v is NSNull ? "NoneType" : "\(type(of: v))"
-        }
-        func fix(_ v: Any) -> Any {
-            if let s = v as? String { return text(s) }
-            if let l = v as? [Any] { return l.map(fix) }
-            if let d = v as? [String: Any] {
-                var out: [String: Any] = [:]
-                for (k, x) in d { out[text(k)] = volatile.contains(k) ? typeName(x) : fix(x) }
-                return out
-            }
-            return v
-        }
         let dropped: Set<String> = diff ? ["action", "exception", "invocation"] : ["action", "exception", "invocation", "diff"]
         var kept = r.filter { !dropped.contains($0.key) && !$0.key.hasPrefix("_ansible") }
         if let msg = kept["msg"] as? String, msg.hasPrefix("Failed to find handler") {
             let lines = msg.components(separatedBy: "\n")
             kept["msg"] = ([lines[0]] + lines.dropFirst().sorted()).joined(separator: "\n")
         }
-        return fix(kept)
+        return TransferModuleTests.masked(kept, directory: directory, port: port, volatile: volatile)
     }
 
     /// Runs a fixture playbook and compares every task's result with ansible's; the caller

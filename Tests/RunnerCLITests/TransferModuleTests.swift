@@ -88,6 +88,14 @@ struct TransferModuleTests {
     /// A result normalised as `record_transfer.py` does it.
     static func normalized(_ r: [String: Any], directory: String, port: Int) -> Any {
         if let action = r["action"] as? String, setUp.contains(action) { return ["changed": r["changed"] ?? false] }
+        return masked(r.filter { !["action", "exception", "invocation"].contains($0.key) && !$0.key.hasPrefix("_ansible") },
+                      directory: directory, port: port, volatile: volatile)
+    }
+
+    /// The recorders' normalisation of a result: the run's directory as `{dir}`, the echo
+    /// server's port as `{http_port}`, ansible's temporary paths as `{tmp}`, `volatile` keys
+    /// replaced by their Python type name, `find`'s files sorted by path.
+    static func masked(_ value: Any, directory: String, port: Int, volatile: Set<String>) -> Any {
         let tmp = try! NSRegularExpression(pattern: "[^\\s'\"]*ansible-tmp-[^\\s'\"]*")
         func text(_ s: String) -> String {
             let s = s.replacingOccurrences(of: directory, with: "{dir}").replacingOccurrences(of: "127.0.0.1:\(port)", with: "127.0.0.1:{http_port}")
@@ -111,7 +119,7 @@ struct TransferModuleTests {
             }
             return v
         }
-        return fix(r.filter { !["action", "exception", "invocation"].contains($0.key) && !$0.key.hasPrefix("_ansible") })
+        return fix(value)
     }
 
     static func json(_ v: Any) -> String {
