@@ -62,12 +62,23 @@ extension PlaybookExecutor {
         return m
     }
 
+    /// The same for every host of the play: built again only when the play, the role or the
+    /// hosts still in play change (every task on every host asks for them).
     func magicVars(_ host: String, role: RoleInfo?) -> PyDict {
+        let active = activeHosts()
+        let key = "\(play.location)\u{0}\(role?.directory ?? "")\u{0}\(role?.name ?? "")\u{0}" + active.joined(separator: "\u{0}")
+        if let cached = magicVarsCache, cached.key == key { return cached.vars }
+        let vars = buildMagicVars(role: role, active: active)
+        magicVarsCache = (key, vars)
+        return vars
+    }
+
+    private func buildMagicVars(role: RoleInfo?, active activeNames: [String]) -> PyDict {
         var m = PyDict()
         m["playbook_dir"] = .string(absolute(play.directory))
         m["ansible_play_name"] = .string(play.name)
         m["ansible_play_hosts_all"] = .list(playHostsAll.map(Value.string))
-        let active = activeHosts().map(Value.string)
+        let active = activeNames.map(Value.string)
         m["ansible_play_hosts"] = .list(active)
         m["ansible_play_batch"] = .list(active)
         m["play_hosts"] = .list(active)

@@ -46,6 +46,8 @@ public final class PlaybookExecutor: @unchecked Sendable {
     var interrupted = false
     var inventoryVarsCache: [String: PyDict] = [:]
     var varsFilesCache: [String: PyDict] = [:]
+    /// The last `magicVars` built, with what it was built for.
+    var magicVarsCache: (key: String, vars: PyDict)?
     /// Set when a play could not start (a broken `vars_files` file): the run stops with
     /// ansible-playbook's exit code for it, 4.
     var playLoadFailed = false
@@ -137,6 +139,7 @@ public final class PlaybookExecutor: @unchecked Sendable {
     func runPlay(_ play: Play) -> Bool {
         self.play = play
         playRoles = play.roles
+        magicVarsCache = nil
         let pattern: String
         do {
             let hostsValue = try engine.template(play.hosts, vars: DictVariables(options.extraVars.stringKeyed), origin: play.location)
