@@ -58,6 +58,7 @@ let package = Package(
         .testTarget(name: "JinjaTests", dependencies: ["GoldenSupport", "Jinja", "Core"], exclude: ["Fixtures"]),
         .testTarget(name: "InventoryTests", dependencies: ["GoldenSupport", "Inventory", "Core"], exclude: ["Fixtures"]),
         .testTarget(name: "PlaybookTests", dependencies: ["GoldenSupport", "Playbook", "Core"], exclude: ["Fixtures"]),
+        .testTarget(name: "OutputTests", dependencies: ["GoldenSupport", "Output", "YAML", "Core"]),
         .testTarget(name: "RunnerCLITests", dependencies: ["GoldenSupport", "RunnerCLI", "Core"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

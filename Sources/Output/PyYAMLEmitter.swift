@@ -130,8 +130,16 @@ struct PyYAMLEmitter {
                 style = "|"
                 if lossy { text = Self.lossyBlockText(text) }
             }
+            // Plain only when it reads back as this text: not a number, bool, null, timestamp,
+            // nor PyYAML's merge (`<<`) and value (`=`) keys.
             let implicit: Bool
-            if case .string(let back)? = try? YAMLScalarResolver.resolvePlain(text) { implicit = back == text } else { implicit = false }
+            if text == "<<" || text == "=" {
+                implicit = false
+            } else if case .string(let back)? = try? YAMLScalarResolver.resolvePlain(text) {
+                implicit = back == text
+            } else {
+                implicit = false
+            }
             return Scalar(text: text, plainImplicit: implicit, requestedStyle: style)
         }
     }
@@ -429,7 +437,8 @@ struct PyYAMLEmitter {
                 }
             }
             if end > 0 && end < text.count - 1 && (ch == " " || start >= end) && column + (end - start) > bestWidth && split {
-                write(text[start..<end])
+                // Python's text[start:end] is empty when an escape has moved start past end.
+                if start < end { write(text[start..<end]) }
                 write("\\")
                 if start < end { start = end }
                 writeIndent()
