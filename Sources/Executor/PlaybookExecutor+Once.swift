@@ -116,7 +116,7 @@ extension PlaybookExecutor {
             } catch where error.kind == .valueOmitted {
                 continue
             } catch {
-                return HostOutcome(result: .failed(error.message), included: nil)
+                return HostOutcome(result: Self.argumentFailure(task, key: key.pythonString, error.message), included: nil)
             }
         }
         // Free-form text left over for an action that takes none (`debug: msg=a b` leaves `b`),
@@ -179,6 +179,25 @@ extension PlaybookExecutor {
         }
         markDelegated(&result, host: host, task: task, scope: scope)
         return HostOutcome(result: result, included: nil)
+    }
+
+    /// An argument that cannot be templated, as ansible-core 2.21 reports it: the task failed,
+    /// caused by the finalization of its arguments at the module key, caused by the value.
+    static func argumentFailure(_ task: Task, key: String, _ message: String) -> TaskResult {
+        let short = ModuleRegistry.shortName(task.action)
+        let fqcn = task.action.contains(".") ? task.action : "ansible.builtin." + short
+        let finalization = "Finalization of task args for '\(fqcn)' failed"
+        let resolving = "Error while resolving value for '\(key)': \(message)"
+        var v = PyDict()
+        v["changed"] = false
+        v["failed"] = true
+        v["msg"] = .string("Task failed: \(finalization): \(resolving)")
+        func cause(_ text: String, _ location: SourceLocation?) -> Value {
+            .dict(PyDict([("msg", .string(text)), ("file", .string(location?.file ?? "")),
+                          ("line", .int(location?.line ?? 0)), ("column", .int(location?.column ?? 0))]))
+        }
+        v["_ansible_error_causes"] = .list([cause(finalization + ".", task.actionLocation), cause(resolving, task.argLocations[key])])
+        return TaskResult(v)
     }
 
     /// Actions that take free-form text (`_raw_params`), as ansible's RAW_PARAM_MODULES.

@@ -28,7 +28,10 @@ struct CommandModule: Module {
         var result = PyDict()
         var script = ""
         if let chdir = context.string("chdir") {
-            script += "cd \(ShellQuote.quote(chdir)) || exit 97\n"
+            // Why the directory cannot be entered, as the errno os.chdir would raise.
+            let d = ShellQuote.quote(chdir)
+            script += "if [ ! -e \(d) ]; then e=2; elif [ ! -d \(d) ]; then e=20; else e=13; fi\n"
+            script += "cd \(d) 2>/dev/null || { printf '\(Self.chdirMarker)%s\\n' \"$e\" >&2; exit 97; }\n"
         }
         let displayCmd: Value
         if shell {
@@ -112,8 +115,20 @@ struct CommandModule: Module {
         result["end"] = .string(Self.timestamp(ended))
         result["delta"] = .string(Self.duration(ended.timeIntervalSince(started)))
         result["msg"] = ""
-        if outcome.rc == 97, context.string("chdir") != nil, stdout.isEmpty {
-            return .failed("Unable to change directory before execution: \(stderr)", result)
+        if outcome.rc == 97, let chdir = context.string("chdir"), outcome.stderr.hasPrefix(Self.chdirMarker) {
+            let errno = outcome.stderr.dropFirst(Self.chdirMarker.count).prefix { $0.isNumber }
+            let reason = ["2": "No such file or directory", "20": "Not a directory"][String(errno)] ?? "Permission denied"
+            // ansible's module fails before running anything: its result keeps its empty start;
+            // the reason is in the error report, not in `msg`.
+            var r = PyDict()
+            r["changed"] = false
+            r["cmd"] = displayCmd
+            for key in ["delta", "end", "start"] { r[.string(key)] = Value.none }
+            r["failed"] = true
+            r["msg"] = "Unable to change directory before execution."
+            for key in ["stderr", "stdout"] { r[.string(key)] = ""; r[.string(key + "_lines")] = .list([]) }
+            r["_ansible_error_summary"] = .string("Unable to change directory before execution: [Errno \(errno)] \(reason): b'\(chdir)'")
+            return TaskResult(r)
         }
         if outcome.rc == 127 && !shell {
             result["failed"] = true
@@ -147,6 +162,8 @@ struct CommandModule: Module {
         if us != 0 { text += "." + String(String(us + 1_000_000).dropFirst()) }
         return days == 0 ? text : "\(days) day\(days == 1 ? "" : "s"), " + text
     }
+
+    static let chdirMarker = "__RUNNER_CHDIR__ "
 
     static func stripNewlines(_ s: String) -> String {
         var out = Substring(s)

@@ -87,7 +87,9 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
             switch result.status {
             case .failed:
                 shown["results"] = nil
-                failure(host: host, shown, short: short, location: location, ignored: ignored)
+                failure(host: host, shown, short: short, location: location, ignored: ignored,
+                        causes: result.values["_ansible_error_causes"]?.listValue ?? [],
+                        summary: result.values["_ansible_error_summary"]?.pythonString)
             case .skipped: emit("skipping: [\(host)]\n", Palette.skip)
             default: break
             }
@@ -95,7 +97,9 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         }
         switch result.status {
         case .failed:
-            failure(host: host, shown, short: short, location: location, ignored: ignored)
+            failure(host: host, shown, short: short, location: location, ignored: ignored,
+                        causes: result.values["_ansible_error_causes"]?.listValue ?? [],
+                        summary: result.values["_ansible_error_summary"]?.pythonString)
         case .unreachable:
             report("[ERROR]: \(shown["msg"]?.pythonString ?? "Task failed.")\n", location: location)
             emitLine("fatal: [\(host)]: UNREACHABLE! => \(dump(shown))", Palette.unreachable)
@@ -157,50 +161,84 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
 
     /// ansible-core 2.21's failure report: the error with the task's origin and source lines,
     /// then the result without its `failed` flag, then `...ignoring` when ignored.
-    func failure(host: String, _ values: PyDict, short: String, location: SourceLocation, ignored: Bool) {
+    func failure(host: String, _ values: PyDict, short: String, location: SourceLocation, ignored: Bool, causes: [Value] = [],
+                 summary: String? = nil) {
         var body = values
         body["failed"] = nil
         // The traceback is ansible's -vvv business; the report leaves it out.
         body["exception"] = nil
         let kind = Self.controllerActions.contains(short) ? "Action" : "Module"
         // With no_log the message stays hidden too (ansible-core 2.21 still prints it here).
-        let message = values["censored"] != nil ? "(censored due to no_log)" : values["msg"]?.pythonString ?? "Task failed."
+        // The report's message: the module's own account of the error when it gave one apart
+        // from its `msg` (ansible reports the exception, the result keeps the short message).
+        let message = values["censored"] != nil ? "(censored due to no_log)" : summary ?? values["msg"]?.pythonString ?? "Task failed."
         // A task's `timeout`, the executor's own errors ("does not support raw params") and a
         // connection or privilege escalation error ("Task failed: Incorrect sudo password") are
         // the task's failure, not its action's: the message says so itself.
         let ownWords = values["timedout"] != nil || (short != "fail" && message.hasPrefix("Task failed: "))
-        report(ownWords ? "[ERROR]: \(message)\n" : "[ERROR]: Task failed: \(kind) failed: \(message)\n",
-               location: location)
+        if !causes.isEmpty, values["censored"] == nil {
+            // ansible's default callback shows such a result without its `changed`.
+            body["changed"] = nil
+            report("[ERROR]: \(message)\n\nTask failed.\n", location: location, causes: causes)
+        } else {
+            report(ownWords ? "[ERROR]: \(message)\n" : "[ERROR]: Task failed: \(kind) failed: \(message)\n",
+                   location: location)
+        }
         emitLine("fatal: [\(host)]: FAILED! => \(dump(body))", Palette.error)
         if ignored { emit("...ignoring\n", Palette.skip) }
     }
 
     /// An error with the task's origin and source lines. ansible's display prints an error only
     /// once per run: later hosts failing the same way show just their `fatal:` line.
-    func report(_ message: String, location: SourceLocation) {
+    /// `causes` (`msg`, `file`, `line`, `column`) follow, each after `<<< caused by >>>`.
+    func report(_ message: String, location: SourceLocation, causes: [Value] = []) {
         var text = message
-        if location.line > 0 {
+        func origin(_ location: SourceLocation) {
+            guard location.line > 0 else { return }
             var absolute = location
             absolute.file = URL(fileURLWithPath: location.file).standardizedFileURL.path
             text += "Origin: \(absolute)\n\n" + Self.excerpt(location) + "\n"
         }
+        origin(location)
+        for cause in causes {
+            guard let c = cause.dictValue else { continue }
+            text += "<<< caused by >>>\n\n\(c["msg"]?.pythonString ?? "")\n"
+            if let file = c["file"]?.pythonString, !file.isEmpty {
+                origin(SourceLocation(file: file, line: Int(c["line"]?.pythonString ?? "") ?? 0, column: Int(c["column"]?.pythonString ?? "") ?? 0))
+            }
+        }
         if printedErrors.insert(text).inserted { emit(text, Palette.error) }
     }
 
-    /// Up to three source lines ending at the location's line, numbered, and a caret line.
+    /// Up to three source lines ending at the location's line, numbered, and a caret line, as
+    /// ansible-core's `SourceContext.from_origin`: tabs shown as spaces, no space after the
+    /// number of an empty line, lines cut at 120 columns with `...`, the caret line turned
+    /// around (`column N ^`) when it would run past the edge.
     static func excerpt(_ loc: SourceLocation) -> String {
         guard let text = try? String(contentsOfFile: loc.file, encoding: .utf8) else { return "" }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard loc.line >= 1, loc.line <= lines.count else { return "" }
         let first = max(1, loc.line - 2)
         let width = String(loc.line).count
+        let maxLine = 120 - width - 1
+        var usable = maxLine
         var out = ""
         for n in first...loc.line {
+            var line = String(lines[n - 1]).replacingOccurrences(of: "\t", with: " ")
+            if line.count > maxLine {
+                line = String(line.prefix(maxLine - 3)) + "..."
+                usable = maxLine - 3
+            }
             let number = String(n)
-            out += String(repeating: " ", count: width - number.count) + number + " " + lines[n - 1] + "\n"
+            out += String(repeating: " ", count: width - number.count) + number + (line.isEmpty ? "" : " ") + line + "\n"
         }
-        out += String(repeating: " ", count: width + 1 + max(0, loc.column - 1)) + "^ column \(loc.column)\n"
-        return out
+        let column = loc.column
+        guard column >= 1, column <= usable else { return out }
+        let label = "column \(column)"
+        let marker = column - 1 + 2 + label.count > maxLine
+            ? String(repeating: " ", count: max(0, column - 1 - label.count - 1)) + label + " ^"
+            : String(repeating: " ", count: column - 1) + "^ " + label
+        return out + String(repeating: " ", count: width) + " " + marker + "\n"
     }
 
     /// A result after `=>`, as `_dump_results` writes it.

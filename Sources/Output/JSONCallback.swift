@@ -54,7 +54,10 @@ public final class JSONCallback: Callback, @unchecked Sendable {
         if currentTask == nil {
             currentTask = PyDict([("id", .string(UUID().uuidString)), ("name", .string(taskName))])
         }
-        currentHosts[.string(host)] = .dict(result.values)
+        // runner's own report details (`_ansible_error_*`) are for the default callback only.
+        var values = result.values
+        for key in values.keys where key.pythonString.hasPrefix("_ansible_error_") { values[key] = nil }
+        currentHosts[.string(host)] = .dict(values)
     }
 
     /// The json callback has no include event; the include's own result is in the document.

@@ -134,6 +134,12 @@ extension PlaybookLoader {
                         tags: context.tags + ownTags, roleName: context.roleName, roleIndex: context.roleIndex,
                         location: entry.location)
         task.inheritedTags = context.tags
+        if dict["action"] == nil && dict["local_action"] == nil {
+            task.actionLocation = entry.keyLocation(action)
+            if let node = entry.child(action), case .dict(let given) = node.value {
+                for key in given.keys { task.argLocations[key.pythonString] = node.child(key.pythonString)?.location }
+            }
+        }
         return task
     }
 

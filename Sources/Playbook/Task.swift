@@ -19,6 +19,10 @@ public struct Task: Sendable {
     /// Index into `Play.roles` of the role the task came from.
     public var roleIndex: Int?
     public var location: SourceLocation
+    /// Where the module key is written, and each dict argument's value: the origins ansible's
+    /// error report walks through when an argument cannot be templated.
+    public var actionLocation: SourceLocation?
+    public var argLocations: [String: SourceLocation] = [:]
 
     public init(name: String?, action: String, args: Value, keywords: PyDict, tags: [String], roleName: String? = nil,
                 roleIndex: Int? = nil, location: SourceLocation) {
