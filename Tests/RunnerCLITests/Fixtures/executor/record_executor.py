@@ -58,6 +58,7 @@ CASES = {
     "import_playbook": {},
     "block_inheritance": {},
     "vars_prompt_no_tty": {},
+    "error_reports": {},
     "result_json_verbose": {"args": ["-v"], "compare": "masked"},
 }
 
