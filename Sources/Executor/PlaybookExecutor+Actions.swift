@@ -105,11 +105,15 @@ extension PlaybookExecutor {
         if let tooDeep = includeTooDeep("role \(name)") { return tooDeep }
         let applyTags = task.inheritedTags + TagListValue.tags(args["apply"]?.dictValue?["tags"])
         do {
-            let (roles, items) = try loader.includeRole(name, tasksFrom: args["tasks_from"]?.pythonString ?? "main",
+            let (roles, items, handlers) = try loader.includeRole(name, tasksFrom: args["tasks_from"]?.pythonString ?? "main",
                                                          playDirectory: play.directory, inheritedTags: applyTags, at: task.location)
             let offset = playRoles.count
             let isPublic = args["public"].flatMap { ModuleContext.boolean($0) } ?? false
             playRoles += roles.map { var r = $0; r.isPublic = isPublic; return r }
+            // The role's handlers join the play's, once whatever the number of includes.
+            for handler in handlers.map({ Self.shiftRoles($0, by: offset) }) where !play.handlers.contains(where: { $0.location == handler.location }) {
+                play.handlers.append(handler)
+            }
             var v = PyDict()
             v["changed"] = false
             v["include_args"] = .dict(args)

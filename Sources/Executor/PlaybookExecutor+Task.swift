@@ -33,6 +33,16 @@ extension PlaybookExecutor {
             return runOnHost(task, host: host, blockVars: blockVars)
         }
         for (host, outcome) in zip(active, outcomes) {
+            if outcome.result.isChanged, !outcome.result.isFailed, outcome.result.status != .unreachable,
+               let missing = unknownHandler(notifiedBy: task) {
+                // ansible-playbook stops the whole run here, before reporting the result (exit 1).
+                let failure = Diagnostic.error("The requested handler '\(missing)' was not found in either the main handlers list nor in the listening handlers list",
+                                               at: task.location, hint: "Name a handler of the play (or one of its `listen` topics) in `notify:`.")
+                callback.error(failure)
+                loadFailure = failure
+                abortPlaybook = true
+                return failed
+            }
             if freeStrategy { announce(task, isHandler: isHandler) }
             record(outcome.result, task: task, host: host, blockVars: blockVars)
             if short == "set_stats", !outcome.result.isFailed { recordStats(outcome.result, host: host) }

@@ -32,15 +32,18 @@ extension PlaybookLoader {
         return (file, try taskList(Located(value: loaded.value, node: loaded.root, file: file), context))
     }
 
-    /// The role named by `include_role` and its tasks (dependencies first).
+    /// The role named by `include_role`, its tasks (dependencies first) and its handlers, which
+    /// ansible-core adds to the play's handlers when the role is included.
     public mutating func includeRole(_ name: String, tasksFrom: String, playDirectory: String, inheritedTags: [String],
-                                     at loc: SourceLocation) throws(Diagnostic) -> (roles: [RoleInfo], items: [TaskItem]) {
-        let saved = roles
+                                     at loc: SourceLocation) throws(Diagnostic) -> (roles: [RoleInfo], items: [TaskItem], handlers: [TaskItem]) {
+        let saved = (roles, roleHandlers, roleHandlerFiles)
         roles = []
-        defer { roles = saved }
+        roleHandlers = []
+        roleHandlerFiles = []
+        defer { (roles, roleHandlers, roleHandlerFiles) = saved }
         let items = try roleTaskItems(named: name, tasksFrom: tasksFrom, playDirectory: playDirectory, tags: inheritedTags,
                                       at: loc, includeDependencies: true, depth: 0, params: PyDict())
-        return (roles, items)
+        return (roles, items, roleHandlers)
     }
 
     /// The folder of a role, searched as for `roles:` entries.

@@ -84,6 +84,7 @@ extension PlaybookLoader {
         let roleIndex = roles.count
         roles.append(RoleInfo(name: name, directory: directory, defaults: try varsFile(directory, "defaults"),
                               vars: try varsFile(directory, "vars"), params: params))
+        try loadRoleHandlers(name: name, directory: directory, roleIndex: roleIndex, tags: tags, playDirectory: playDirectory)
         guard let file = Self.mainFile(in: (directory as NSString).appendingPathComponent("tasks"), named: tasksFrom) else {
             return items
         }
@@ -94,6 +95,25 @@ extension PlaybookLoader {
                                   playDirectory: playDirectory, depth: depth)
         items += try taskList(Located(value: loaded.value, node: loaded.root, file: file), context)
         return items
+    }
+
+    /// A role's `handlers/main.yml`, read once per play into `roleHandlers`; a file that is not
+    /// a list of tasks stops the load (exit 4), as in ansible-core.
+    mutating func loadRoleHandlers(name: String, directory: String, roleIndex: Int, tags: [String],
+                                   playDirectory: String) throws(Diagnostic) {
+        guard let file = Self.mainFile(in: (directory as NSString).appendingPathComponent("handlers"), named: "main"),
+              roleHandlerFiles.insert(file).inserted else { return }
+        let loaded = try YAMLLoader.loadFile(file)
+        warnings += loaded.warnings
+        let list = Located(value: loaded.value, node: loaded.root, file: file)
+        if !list.value.isNone, list.value.listValue == nil {
+            throw Diagnostic.error("The handlers/main.yml file for role '\(name)' must contain a list of tasks: \(list.value.pythonString.prefix(80)) should be a list or None but is a \(list.value.pythonTypeName)",
+                                   at: list.location, hint: "Write the role's handlers as a YAML list (`- name: ...`).", kind: .parse)
+        }
+        var context = TaskContext(file: file, directory: (file as NSString).deletingLastPathComponent, tags: tags,
+                                  roleName: name, roleDirectory: directory, roleIndex: roleIndex, playDirectory: playDirectory)
+        context.isHandler = true
+        roleHandlers += try taskList(list, context)
     }
 
     /// `defaults/main.yml` or `vars/main.yml` of a role, as a dict (empty when absent).

@@ -12,6 +12,10 @@ public struct PlaybookLoader {
     public internal(set) var warnings: [Diagnostic] = []
     /// Roles met while loading the current play.
     var roles: [RoleInfo] = []
+    /// The `handlers/main.yml` handlers of those roles, each role's once, dependencies first.
+    var roleHandlers: [TaskItem] = []
+    /// The role handler files already read for the current play.
+    var roleHandlerFiles: Set<String> = []
 
     public init(rolesPath: [String] = []) { self.rolesPath = rolesPath }
 
@@ -75,6 +79,8 @@ public struct PlaybookLoader {
                                    hint: "Add `hosts: all` (or a pattern) to the play.", kind: .parse)
         }
         roles = []
+        roleHandlers = []
+        roleHandlerFiles = []
         let tags = (TagList.parse(entry.dict?["tags"] ?? .none) + importTags).uniqued()
         var context = TaskContext(file: entry.file, directory: directory, tags: tags, roleName: nil, roleDirectory: nil,
                                   playDirectory: directory)
@@ -92,8 +98,9 @@ public struct PlaybookLoader {
         var keywords = entry.dict ?? PyDict()
         for k in ["pre_tasks", "tasks", "post_tasks", "handlers", "roles"] { keywords[k] = nil }
         let name = entry.dict?["name"].map(\.pythonString) ?? hostsName(hosts.value)
+        // Roles' handlers come before the play's own, as ansible-core's compile_roles_handlers.
         var play = Play(name: name, hosts: hosts.value, tags: tags, keywords: keywords, sections: sections,
-                        handlers: handlers, location: entry.location)
+                        handlers: roleHandlers + handlers, location: entry.location)
         play.roles = roles
         play.directory = directory
         return play

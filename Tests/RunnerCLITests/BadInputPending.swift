@@ -8,7 +8,6 @@ enum BadInputPending {
     static let cli = "command-line validation differs (password files, numeric option ranges, --step without a terminal, pattern syntax in --list-hosts)"
     static let extraNames = "the case's faulty file is the playbook; runner's error for a bad -e value names the -e option instead"
     static let invvars = "a broken group_vars/host_vars file: runner's exit code differs"
-    static let handler = "notifying a handler that does not exist: ansible-playbook stops at load (exit 1), runner ignores it"
     static let pattern = "host pattern errors (out-of-range subscript, templated hosts, binary --limit file) are not refused by runner"
     static let importpb = "import_playbook entry checks (non-string value, extra keys, self-import) differ"
     static let include = "an error in an include_tasks/include_role target: ansible-playbook aborts the run (exit 4), runner fails the host (exit 2)"
@@ -33,7 +32,6 @@ enum BadInputPending {
         "cli_timeout_negative": ([.exitCode], cli),
         "extra_vars_bad_jinja_used": ([.namesFile], extraNames),
         "group_vars_bad_yaml": ([.namesFile], invvars),
-        "handler_without_name": ([.exitCode, .namesFile], handler),
         "host_vars_is_list": ([.namesFile], invvars),
         "hosts_pattern_subscript_out_of_range": ([.exitCode, .namesFile], pattern),
         "import_playbook_dict": ([.exitCode], importpb),
@@ -59,7 +57,6 @@ enum BadInputPending {
         "playbook_group_vars_bad_yaml": ([.exitCode, .namesFile, .noDamage], invvars),
         "recursive_debug_var": ([.exitCode, .location, .namesFile, .noDamage], recvar),
         "role_entry_dict_without_name": ([.exitCode], role),
-        "role_handlers_string": ([.exitCode, .location, .namesFile], include),
         "role_import_missing_tasks_from": ([.exitCode, .namesFile, .noDamage], role),
         "role_imports_itself": ([.exitCode], recursion),
         "role_meta_dependencies_string": ([.exitCode, .location, .namesFile], include),
@@ -68,7 +65,6 @@ enum BadInputPending {
         "role_mutual_dependency": ([.exitCode, .location, .namesFile], recursion),
         "role_self_dependency": ([.exitCode], recursion),
         "role_tasks_import_themselves": ([.exitCode, .location, .namesFile], recursion),
-        "task_notify_unknown_handler": ([.exitCode, .namesFile, .noDamage], handler),
         "task_set_fact_invalid_name": ([.exitCode, .location, .namesFile, .noDamage], options),
         "task_with_unknown_lookup": ([.exitCode], action),
         "vars_files_directory": ([.namesFile], varsfiles),

@@ -58,6 +58,7 @@ CASES = {
     "diff_yaml": {"args": ["--check", "--diff"], "env": {"ANSIBLE_CALLBACK_RESULT_FORMAT": "yaml"}, "compare": "masked"},
     "keywords_misc": {},
     "keyword_values": {"compare": "outcomes"},
+    "role_handlers": {},
     "import_playbook": {},
     "block_inheritance": {},
     "vars_prompt_no_tty": {},
