@@ -93,13 +93,13 @@ extension PlaybookExecutor {
             return HostOutcome(result: TaskResult(v), included: [IncludedBatch(target: target, items: items, vars: PyDict(),
                                                                                         shown: URL(fileURLWithPath: file).standardizedFileURL.path)])
         } catch {
-            return HostOutcome(result: .failed(error.message), included: nil)
+            return HostOutcome(result: .failed(error.message), included: nil, abort: error.kind == .parse ? error : nil)
         }
     }
 
     /// `include_role`: the role's tasks run on this host right after the include.
     func includeRole(_ args: PyDict, host: String, task: Task) -> HostOutcome {
-        guard let name = args["name"]?.pythonString else {
+        guard let name = (args["name"] ?? args["role"])?.pythonString else {
             return HostOutcome(result: .failed("'name' is a required field for include_role."), included: nil)
         }
         if let tooDeep = includeTooDeep("role \(name)") { return tooDeep }
@@ -121,7 +121,7 @@ extension PlaybookExecutor {
                                                                                items: items.map { Self.shiftRoles($0, by: offset) }, vars: PyDict(),
                                                                                shown: name)])
         } catch {
-            return HostOutcome(result: .failed(error.message), included: nil)
+            return HostOutcome(result: .failed(error.message), included: nil, abort: error.kind == .parse ? error : nil)
         }
     }
 

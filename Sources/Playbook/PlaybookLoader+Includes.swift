@@ -26,10 +26,16 @@ extension PlaybookLoader {
         }
         let loaded = try YAMLLoader.loadFile(file)
         warnings += loaded.warnings
+        let list = Located(value: loaded.value, node: loaded.root, file: file)
+        if !list.value.isNone, list.value.listValue == nil {
+            // The host fails (not a parse error that ends the run), as in ansible-core.
+            throw Diagnostic.error("included task files must contain a list of tasks", at: list.location,
+                                   hint: "Write the included file as a YAML list of tasks (`- name: ...`).")
+        }
         let context = TaskContext(file: file, directory: (file as NSString).deletingLastPathComponent, tags: inheritedTags,
                                   roleName: task.roleName, roleDirectory: roleDirectory, roleIndex: task.roleIndex,
                                   playDirectory: playDirectory)
-        return (file, try taskList(Located(value: loaded.value, node: loaded.root, file: file), context))
+        return (file, try taskList(list, context))
     }
 
     /// The role named by `include_role`, its tasks (dependencies first) and its handlers, which

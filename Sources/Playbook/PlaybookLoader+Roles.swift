@@ -34,7 +34,7 @@ extension PlaybookLoader {
 
     /// `import_role`: the role's tasks, read now, inheriting the import's tags.
     mutating func importRole(_ task: Task, _ entry: Located, _ context: TaskContext) throws(Diagnostic) -> [TaskItem] {
-        guard case .dict(let args) = task.args, let name = args["name"]?.pythonString else {
+        guard case .dict(let args) = task.args, let name = (args["name"] ?? args["role"])?.pythonString else {
             throw Diagnostic.error("import_role needs `name:`", at: entry.location, kind: .parse)
         }
         let tasksFrom = args["tasks_from"]?.pythonString ?? "main"
@@ -52,7 +52,9 @@ extension PlaybookLoader {
         case .string(let s), .unsafe(let s): name = s
         case .dict(let d):
             guard let role = d["role"] ?? d["name"] else {
-                throw Diagnostic.error("a roles: entry needs `role:`", at: entry.location, kind: .parse)
+                // ansible-core's RoleDefinition: an error, not a parse error (exit 1).
+                throw Diagnostic.error("role definitions must contain a role name", at: entry.location,
+                                       hint: "Name the role with `role:` (or `name:`) in the entry.")
             }
             name = role.pythonString
             try KeywordTypes.validate(entry, kind: "RoleInclude")
@@ -86,6 +88,11 @@ extension PlaybookLoader {
                               vars: try varsFile(directory, "vars"), params: params))
         try loadRoleHandlers(name: name, directory: directory, roleIndex: roleIndex, tags: tags, playDirectory: playDirectory)
         guard let file = Self.mainFile(in: (directory as NSString).appendingPathComponent("tasks"), named: tasksFrom) else {
+            // A role without tasks/main.yml is fine; a `tasks_from` file that is not there is not.
+            guard tasksFrom == "main" else {
+                throw Diagnostic.error("Could not find specified file in role: tasks/\(tasksFrom)", at: loc,
+                                       hint: "tasks_from names a file of the role's tasks/ folder, with or without .yml.")
+            }
             return items
         }
         let loaded = try YAMLLoader.loadFile(file)
@@ -166,7 +173,16 @@ extension PlaybookLoader {
         let loaded = try YAMLLoader.loadFile(file)
         warnings += loaded.warnings
         let meta = Located(value: loaded.value, node: loaded.root, file: file)
-        guard let deps = meta.child("dependencies") else { return [] }
+        if !meta.value.isNone, meta.dict == nil {
+            let role = (roleDirectory as NSString).lastPathComponent
+            throw Diagnostic.error("the 'meta/main.yml' for role \(role) is not a dictionary", at: meta.location,
+                                   hint: "Write meta/main.yml as a mapping such as `dependencies: []`.", kind: .parse)
+        }
+        guard let deps = meta.child("dependencies"), !deps.value.isNone else { return [] }
+        guard deps.value.listValue != nil else {
+            throw Diagnostic.error("Expected role dependencies to be a list.", at: deps.location,
+                                   hint: "Write `dependencies:` as a list of role names or mappings.", kind: .parse)
+        }
         var out: [(String, [String], SourceLocation, PyDict)] = []
         for dep in deps.items {
             switch dep.value {

@@ -74,6 +74,9 @@ extension PlaybookLoader {
             throw Diagnostic.error("You cannot use loops on '\(task.shortAction)' statements. You should use '\(include)' instead.",
                                    at: entry.location, hint: "Imports are static; loop over an `\(include)` instead.", kind: .parse)
         }
+        if task.shortAction == "import_role" || task.shortAction == "include_role" {
+            try Self.validateRoleArguments(task, at: entry.location)
+        }
         switch task.shortAction {
         case "import_tasks":
             return try importTasks(task, entry, context)
@@ -135,6 +138,25 @@ extension PlaybookLoader {
                         location: entry.location)
         task.inheritedTags = context.tags
         return task
+    }
+
+    /// Options `import_role` and `include_role` take (ansible-core's IncludeRole.VALID_ARGS).
+    static let roleIncludeOptions: Set<String> = ["name", "role", "tasks_from", "vars_from", "defaults_from", "handlers_from",
+                                                  "apply", "public", "allow_duplicates", "rolespec_validate"]
+
+    /// `import_role`/`include_role` need a role name and take only their own options, checked
+    /// when the playbook is loaded (exit 4), as ansible-core does for both.
+    static func validateRoleArguments(_ task: Task, at location: SourceLocation) throws(Diagnostic) {
+        let args = task.args.dictValue ?? PyDict()
+        guard let name = args["name"] ?? args["role"], !name.isNone else {
+            throw Diagnostic.error("'name' is a required field for \(task.action).", at: location,
+                                   hint: "Name the role: `\(task.action): {name: my_role}`.", kind: .parse)
+        }
+        let unknown = args.keys.map(\.pythonString).filter { !roleIncludeOptions.contains($0) }
+        if !unknown.isEmpty {
+            throw Diagnostic.error("Invalid options for \(task.action): \(unknown.joined(separator: ","))", at: location,
+                                   hint: "\(task.action) takes \(roleIncludeOptions.sorted().joined(separator: ", ")).", kind: .parse)
+        }
     }
 
     /// `action: module k=v` or `action: {module: x, k: v}`.

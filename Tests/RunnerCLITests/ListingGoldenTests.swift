@@ -47,8 +47,6 @@ struct ListingGoldenTests {
         "err_mixed_int_str_tags#3": "sorting int and str tags together crashes ansible (exit 250); runner does not reproduce the crash yet",
         "err_mixed_int_str_tags#4": "sorting int and str tags together crashes ansible (exit 250); runner does not reproduce the crash yet",
         "err_removed_include#0": "the removed `include:` action is not reported with ansible's message/exit code yet",
-        "err_role_bad_meta#0": "meta/main.yml shape errors (dependencies not a list, bad YAML) are not validated yet",
-        "err_role_bad_meta#3": "meta/main.yml shape errors (dependencies not a list, bad YAML) are not validated yet",
         "err_tags_wrong_type#1": "tags of a wrong type (dict, float) are not rejected yet",
         "err_templated_undefined#2": "templated names/tags/hosts need the Jinja engine (issue 3)",
         "err_templated_undefined#3": "templated names/tags/hosts need the Jinja engine (issue 3)",
