@@ -11,6 +11,10 @@ extension PlaybookExecutor {
     func setFact(_ args: PyDict, host: String) -> TaskResult {
         var facts = PyDict()
         for (k, v) in args.items where k.pythonString != "cacheable" && k.pythonString != "_raw_params" {
+            // A templated name is checked by ansible-core once rendered; runner does not render names.
+            guard KeywordTypes.isIdentifier(k.pythonString) || k.pythonString.contains("{{") else {
+                return Self.taskFailure("Invalid variable name '\(k.pythonString)'.")
+            }
             facts[k] = v
         }
         if facts.isEmpty { return .failed("No key/value pairs provided, at least one is required for this action to succeed") }
@@ -24,7 +28,14 @@ extension PlaybookExecutor {
 
     /// `include_vars`: a YAML/JSON file (relative to the role's `vars/`, the task's folder or
     /// the playbook) becomes host variables above play and task vars.
+    /// Options `include_vars` takes (ansible-core's action: file, dir and common arguments).
+    static let includeVarsOptions: Set<String> = ["_raw_params", "file", "dir", "depth", "files_matching", "ignore_files",
+                                                  "extensions", "ignore_unknown_extensions", "name", "hash_behaviour"]
+
     func includeVars(_ args: PyDict, host: String, task: Task) -> TaskResult {
+        if let unknown = args.keys.first(where: { !Self.includeVarsOptions.contains($0.pythonString) }) {
+            return Self.taskFailure("\(unknown.pythonString) is not a valid option in include_vars")
+        }
         guard let target = (args["_raw_params"] ?? args["file"])?.pythonString else {
             return .failed("include_vars needs a file name (dir is not supported yet)")
         }

@@ -5,7 +5,7 @@ import Foundation
 /// exit codes: a list where a string belongs, `vars` that is not a mapping, `tags` as a
 /// mapping, a bad `register` or `loop_control`. Values ansible checks only when a task runs
 /// (booleans such as `become`, numbers such as `retries`) are left to the executor.
-enum KeywordTypes {
+public enum KeywordTypes {
     /// Keywords ansible-core declares as strings: a list or mapping there is refused at load.
     static let stringFields: [String] = [
         "name", "connection", "remote_user", "become_user", "become_method", "become_flags", "become_exe",
@@ -126,7 +126,8 @@ enum KeywordTypes {
         Diagnostic.error(message, at: at.location, hint: hint, kind: .parse)
     }
 
-    static func isIdentifier(_ s: String) -> Bool {
+    /// A valid variable name: letters, digits and underscores, not starting with a digit.
+    public static func isIdentifier(_ s: String) -> Bool {
         guard let first = s.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else { return false }
         return s.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || $0.properties.numericType != nil }
     }

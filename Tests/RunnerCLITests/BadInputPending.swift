@@ -13,7 +13,6 @@ enum BadInputPending {
     static let includeOrigin = "an included file that is not a list of tasks: runner reports the failure at the include task, not at the included file's line:column"
     static let recursion = "self-importing tasks/roles: ansible-playbook reports a recursion loop (1) or crashes (250), runner reports its nesting limit (4)"
     static let action = "modules named through action:/templates and unknown with_ lookups are resolved at a different time than in ansible-playbook"
-    static let options = "module option checks not implemented (mutually exclusive cmd, include_vars options, set_fact names)"
     static let play = "play keyword values (serial, where ansible-playbook crashes with 250, a null task) are not validated like ansible-playbook"
     static let varsfiles = "ansible-core 2.21 silently skips vars_files it cannot find (or a directory); runner stops the play"
     static let alias = "runner refuses YAML alias bombs and recursive aliases at load by design (exit 4); ansible-playbook expands them"
@@ -45,8 +44,6 @@ enum BadInputPending {
         "limit_file_binary": ([.exitCode, .noDamage], pattern),
         "module_unknown_templated_name": ([.exitCode], action),
         "module_unknown_via_action": ([.exitCode], action),
-        "option_command_free_form_and_cmd": ([.exitCode, .location, .namesFile, .noDamage], options),
-        "option_include_vars_unknown_option": ([.exitCode, .location, .namesFile, .noDamage], options),
         "play_serial_dict": ([.exitCode, .namesFile], play),
         "play_serial_string": ([.exitCode, .namesFile], play),
         "play_tasks_null_item": ([.exitCode], play),
@@ -56,7 +53,6 @@ enum BadInputPending {
         "role_mutual_dependency": ([.exitCode, .location, .namesFile], recursion),
         "role_self_dependency": ([.exitCode], recursion),
         "role_tasks_import_themselves": ([.exitCode, .location, .namesFile], recursion),
-        "task_set_fact_invalid_name": ([.exitCode, .location, .namesFile, .noDamage], options),
         "task_with_unknown_lookup": ([.exitCode], action),
         "vars_files_directory": ([.namesFile], varsfiles),
         "vars_files_first_found_none": ([.exitCode, .noDamage], varsfiles),
