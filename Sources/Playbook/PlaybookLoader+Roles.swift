@@ -21,9 +21,21 @@ extension PlaybookLoader {
                                    hint: "import_tasks paths are relative to the file that imports them (or the role's tasks/ folder).",
                                    kind: .general)
         }
+        if file == context.file || context.importers.contains(file) {
+            // ansible-core overflows its stack here: a role's tasks report a role recursion loop
+            // (exit 1), plain playbook tasks crash (exit 250); runner names the loop instead.
+            if let role = roleChain.last {
+                throw Diagnostic.error(Self.roleRecursion + ": \((file as NSString).lastPathComponent) imports itself", at: role.location,
+                                       hint: "Remove the import_tasks that imports its own file (or one importing it).")
+            }
+            throw Diagnostic.error("A recursion loop was detected: \(file) imports itself through import_tasks", at: entry.location,
+                                   hint: "Remove the import_tasks that imports its own file (or one importing it); use include_tasks with a when condition to recurse.",
+                                   kind: .parse)
+        }
         let loaded = try YAMLLoader.loadFile(file)
         warnings += loaded.warnings
         var inner = context
+        inner.importers.append(context.file)
         inner.file = file
         inner.directory = (file as NSString).deletingLastPathComponent
         inner.tags = task.tags
@@ -75,6 +87,16 @@ extension PlaybookLoader {
             throw Diagnostic.error("role '\(name)' depends on itself (dependency chain deeper than 30)", at: loc, kind: .parse)
         }
         let directory = try findRole(name, playDirectory: playDirectory, at: loc)
+        let key = directory + "\u{0}" + tasksFrom
+        if let first = roleChain.firstIndex(where: { $0.role == key }) {
+            // Located where ansible-core reports it: the reference made by the role the loop
+            // starts from (its own name, when it names itself).
+            let at = first + 1 < roleChain.count ? roleChain[first + 1].location : loc
+            throw Diagnostic.error(Self.roleRecursion + ": role '\(name)' is reached again from itself", at: at,
+                                   hint: "Remove the dependency (or import_role) that leads back to '\(name)'.")
+        }
+        roleChain.append((key, loc))
+        defer { roleChain.removeLast() }
         var items: [TaskItem] = []
         if includeDependencies {
             for dep in try dependencies(of: directory) {

@@ -17,6 +17,9 @@ struct TaskContext {
     var playDirectory: String
     var isHandler = false
     var depth = 0
+    /// The files that `import_tasks` this one, outermost first: importing one of them again
+    /// would never end.
+    var importers: [String] = []
 }
 
 extension PlaybookLoader {

@@ -20,6 +20,12 @@ public enum TaskKeywords {
         "validate_argspec", "roles", "handlers", "pre_tasks", "post_tasks", "tasks", "force_handlers",
         "max_fail_percentage", "serial", "strategy", "order",
     ])
+    /// Keys an `import_playbook` entry takes (ansible-core's `PlaybookInclude`: `Base`,
+    /// `Conditional` and `Taggable`, no collections or delegation).
+    public static let playbookInclude: Set<String> = base.subtracting(["collections", "delegate_to", "delegate_facts"])
+        .union(importPlaybook)
+    /// The spellings of `import_playbook`.
+    public static let importPlaybook: Set<String> = ["import_playbook", "ansible.builtin.import_playbook", "ansible.legacy.import_playbook"]
     /// Keys of a `roles:` entry besides the role's own parameters.
     public static let roleEntry: Set<String> = base.union(["role"])
 
