@@ -13,7 +13,6 @@ enum BadInputPending {
     static let recursion = "deliberate: a playbook or tasks file that imports itself overflows ansible-playbook's stack (a Python traceback, exit 250); runner names the import loop and its location (exit 4)"
     static let action = "modules named through action:/templates and unknown with_ lookups are resolved at a different time than in ansible-playbook"
     static let play = "play keyword values (serial, where ansible-playbook crashes with 250, a null task) are not validated like ansible-playbook"
-    static let varsfiles = "ansible-core 2.21 silently skips vars_files it cannot find (or a directory); runner stops the play"
     static let alias = "runner refuses YAML alias bombs and recursive aliases at load by design (exit 4); ansible-playbook expands them"
     static let utf16 = "deliberate: runner reads a file with a UTF-16 byte order mark as UTF-16, as YAML 1.1 and libyaml specify; ansible-core 2.21 reads every file as UTF-8 and refuses it (exit 4)"
     static let vault = "a malformed !vault value: ansible-playbook fails the task, runner does not"
@@ -47,10 +46,6 @@ enum BadInputPending {
         "playbook_group_vars_bad_yaml": ([.exitCode, .namesFile, .noDamage], invvars),
         "recursive_debug_var": ([.exitCode, .location, .namesFile, .noDamage], recvar),
         "task_with_unknown_lookup": ([.exitCode], action),
-        "vars_files_directory": ([.namesFile], varsfiles),
-        "vars_files_first_found_none": ([.exitCode, .noDamage], varsfiles),
-        "vars_files_missing": ([.exitCode, .noDamage], varsfiles),
-        "vars_files_undefined_name": ([.exitCode, .noDamage], varsfiles),
         "yaml_billion_laughs_length": ([.exitCode], alias),
         "yaml_billion_laughs_unused": ([.exitCode], alias),
         "yaml_recursive_alias": ([.exitCode], alias),
