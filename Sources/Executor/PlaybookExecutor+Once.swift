@@ -121,6 +121,15 @@ extension PlaybookExecutor {
     /// the registry.
     func runAction(_ task: Task, host: String, scope: VariableScope) -> HostOutcome {
         let short = ModuleRegistry.shortName(task.action)
+        if !ModuleCatalog.isKnown(task.action) {
+            // Only an `action:`/`local_action:` module name gets here unresolved (the loader refuses the others).
+            let shown = (try? engine.template(.string(task.action), vars: scope, origin: task.location))?.pythonString ?? task.action
+            let message = ModuleCatalog.isKnown(shown)
+                ? "runner does not run a module named by a template yet ('\(task.action)' is '\(shown)'); name the module in the task"
+                : nil
+            return HostOutcome(result: message.map { .failed($0) } ?? Self.taskFailure("Cannot resolve '\(shown)' to an action or module."),
+                               included: nil)
+        }
         // Arguments are templated one by one; an argument that renders to `omit` is dropped.
         var args = PyDict()
         for (key, raw) in task.args.dictValue?.items ?? [] {

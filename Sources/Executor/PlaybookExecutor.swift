@@ -142,7 +142,10 @@ public final class PlaybookExecutor: @unchecked Sendable {
             let hostsValue = try engine.template(play.hosts, vars: DictVariables(options.extraVars.stringKeyed), origin: play.location)
             pattern = Self.patternText(hostsValue)
         } catch {
+            // A play whose hosts cannot be templated stops the run before its banner (exit 4).
             callback.error(error.diagnostic)
+            loadFailure = error.diagnostic
+            loadFailureCode = 4
             return false
         }
         if let order = templatedPlayKeyword("order")?.pythonString, !Self.hostOrders.contains(order) {
@@ -160,7 +163,11 @@ public final class PlaybookExecutor: @unchecked Sendable {
             for w in match.warnings { callback.warning(w) }
             matched = ordered(match.hosts)
         } catch {
-            callback.error(error)
+            // A pattern no host can match (`web[99]`) ends the run with exit 1, as in ansible-playbook.
+            var failure = error
+            if failure.location == nil { failure.location = play.location }
+            callback.error(failure)
+            loadFailure = failure
             return false
         }
         playHostsAll = matched

@@ -116,6 +116,13 @@ public enum KeywordTypes {
             throw Diagnostic.error("Error processing keyword 'gather_facts': The value \(gather.value.pythonRepr) could not be converted to 'bool'.",
                                    at: entry.keyLocation("gather_facts"), hint: "Use true or false.", kind: .parse)
         }
+        if let serial = entry.child("serial") {
+            // ansible-playbook crashes on these (exit 250); runner refuses them at load instead.
+            for item in serial.value.listValue ?? [serial.value] where !isPercent(item) {
+                throw parse("Error processing keyword 'serial': The value \(item.pythonRepr) is not a number of hosts or a percentage.", serial,
+                            hint: "Use a number such as 2, a percentage such as \"30%\", or a list of them.")
+            }
+        }
         if let percent = entry.child("max_fail_percentage"), !isPercent(percent.value) {
             throw parse("Error processing keyword 'max_fail_percentage': The value \(percent.value.pythonRepr) could not be converted to 'percent'.",
                         percent, hint: "Use a number from 0 to 100.")

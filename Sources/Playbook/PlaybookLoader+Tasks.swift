@@ -33,7 +33,8 @@ extension PlaybookLoader {
                                    hint: "Write tasks as a YAML list (`- name: ...`).", kind: .parse)
         }
         var items: [TaskItem] = []
-        for entry in list.items {
+        // An empty entry (`-` alone) is skipped, as ansible-core skips None in a task list.
+        for entry in list.items where !entry.value.isNone {
             items += try taskItem(entry, context)
         }
         return items
@@ -97,6 +98,11 @@ extension PlaybookLoader {
         for (key, loc) in entry.keys where !allowed.contains(key) && !TaskKeywords.isLoopWith(key) {
             candidates.append((key, loc))
         }
+        for (key, loc) in entry.keys where TaskKeywords.isLoopWith(key) && !TaskKeywords.lookups.contains(String(key.dropFirst(5))) {
+            throw Diagnostic.error("'\(key)' is not a valid attribute for a \(context.isHandler ? "Handler" : "Task")", at: loc,
+                                   hint: "with_<name> loops over a lookup plugin; ansible-core has no lookup named '\(key.dropFirst(5))'.",
+                                   kind: .parse)
+        }
         var action: String
         var rawArgs: Value
         if let spec = dict["action"] ?? dict["local_action"] {
@@ -118,7 +124,9 @@ extension PlaybookLoader {
             action = first.0
             rawArgs = dict[first.0] ?? .none
         }
-        guard ModuleCatalog.isKnown(action) else {
+        // A module named through `action:`/`local_action:` is resolved when the task runs, as in
+        // ansible-core ("Cannot resolve ... to an action or module", a failed host).
+        guard ModuleCatalog.isKnown(action) || dict["action"] != nil || dict["local_action"] != nil else {
             throw Diagnostic.error("couldn't resolve module/action '\(action)'. This often indicates a misspelling, missing collection, or incorrect module path.",
                                    at: entry.keyLocation(action), hint: "Check the module name; runner knows ansible.builtin modules by short name and FQCN.",
                                    kind: .parse)
@@ -166,6 +174,11 @@ extension PlaybookLoader {
     static func actionSpec(_ spec: Value, at loc: SourceLocation) throws(Diagnostic) -> (String, Value) {
         switch spec {
         case .string(let s), .unsafe(let s):
+            // A templated module name (`action: "{{ m }} a=1"`) is kept whole, to be rendered at run time.
+            if s.hasPrefix("{{"), let end = s.range(of: "}}") {
+                let rest = s[end.upperBound...].trimmingCharacters(in: .whitespaces)
+                return (String(s[..<end.upperBound]), rest.isEmpty ? .none : .string(rest))
+            }
             let parts = s.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
             guard let module = parts.first else {
                 throw Diagnostic.error("an action is empty", at: loc, kind: .parse)

@@ -29,6 +29,14 @@ public enum TaskKeywords {
     /// Keys of a `roles:` entry besides the role's own parameters.
     public static let roleEntry: Set<String> = base.union(["role"])
 
+    /// The lookup plugins ansible-core ships: `with_<name>` for any other name is not a task
+    /// keyword but an unknown attribute, refused at load.
+    public static let lookups: Set<String> = [
+        "config", "csvfile", "dict", "env", "file", "fileglob", "first_found", "indexed_items", "ini",
+        "inventory_hostnames", "items", "lines", "list", "nested", "password", "pipe", "random_choice", "sequence",
+        "subelements", "template", "together", "unvault", "url", "varnames", "vars",
+    ]
+
     /// `with_items`, `with_dict`, ... (`loop_with` in ansible-core).
     public static func isLoopWith(_ key: String) -> Bool { key.hasPrefix("with_") && key.count > 5 }
 }
