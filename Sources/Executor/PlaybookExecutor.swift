@@ -214,6 +214,18 @@ public final class PlaybookExecutor: @unchecked Sendable {
             for h in batch { hosts[h]!.ended = false }
             batchStartFailed = Set(batch.filter { hosts[$0]!.failed })
             callback.playStart(name: play.name, location: play.location)
+            // A host's group_vars/host_vars that cannot be read stop the run after the play's
+            // banner (exit 4), as ansible's vars plugins fail when the play gets its hosts' vars.
+            for h in batch where inventoryVarsCache[h] == nil {
+                do {
+                    inventoryVarsCache[h] = try inventory.hostVariables(h)
+                } catch {
+                    callback.error(error)
+                    loadFailure = error
+                    loadFailureCode = 4
+                    return false
+                }
+            }
             gatherFactsForPlay()
             for section in play.sections {
                 if freeStrategy {
