@@ -7,14 +7,11 @@ enum BadInputPending {
     static let runtime = "keyword values ansible checks when the task runs (booleans, numbers, dict conditionals, templated keywords, become method) are not checked by runner's executor yet"
     static let cli = "command-line validation differs (password files, numeric option ranges, --step without a terminal, pattern syntax in --list-hosts)"
     static let extraNames = "the case's faulty file is the playbook; runner's error for a bad -e value names the -e option instead"
-    static let invvars = "a broken group_vars/host_vars file: runner's exit code differs"
     static let includeOrigin = "an included file that is not a list of tasks: runner reports the failure at the include task, not at the included file's line:column"
     static let recursion = "deliberate: a playbook or tasks file that imports itself overflows ansible-playbook's stack (a Python traceback, exit 250); runner names the import loop and its location (exit 4)"
     static let crash = "deliberate: ansible-playbook crashes on this input with a Python traceback (exit 250); runner refuses it with a located error instead"
     static let alias = "runner refuses YAML alias bombs and recursive aliases at load by design (exit 4); ansible-playbook expands them"
     static let utf16 = "deliberate: runner reads a file with a UTF-16 byte order mark as UTF-16, as YAML 1.1 and libyaml specify; ansible-core 2.21 reads every file as UTF-8 and refuses it (exit 4)"
-    static let vault = "a malformed !vault value: ansible-playbook fails the task, runner does not"
-    static let recvar = "debug var= on a recursive variable: ansible-playbook fails the task, runner does not"
 
     static let cases: [String: (checks: Set<Check>, reason: String)] = [
         "cli_ask_pass_with_file": ([.exitCode], cli),
@@ -25,8 +22,6 @@ enum BadInputPending {
         "cli_step_without_tty": ([.exitCode], cli),
         "cli_timeout_negative": ([.exitCode], cli),
         "extra_vars_bad_jinja_used": ([.namesFile], extraNames),
-        "group_vars_bad_yaml": ([.namesFile], invvars),
-        "host_vars_is_list": ([.namesFile], invvars),
         "import_playbook_self": ([.exitCode], recursion),
         "import_tasks_self": ([.exitCode], recursion),
         "include_tasks_binary": ([.exitCode], utf16),
@@ -35,12 +30,9 @@ enum BadInputPending {
         "limit_file_binary": ([.exitCode], crash),
         "play_serial_dict": ([.exitCode], crash),
         "play_serial_string": ([.exitCode], crash),
-        "playbook_group_vars_bad_yaml": ([.exitCode, .namesFile, .noDamage], invvars),
-        "recursive_debug_var": ([.exitCode, .location, .namesFile, .noDamage], recvar),
         "yaml_billion_laughs_length": ([.exitCode], alias),
         "yaml_billion_laughs_unused": ([.exitCode], alias),
         "yaml_recursive_alias": ([.exitCode], alias),
         "yaml_utf16": ([.exitCode, .namesFile], utf16),
-        "yaml_vault_tag_garbage": ([.exitCode, .location, .namesFile, .noDamage], vault),
     ]
 }
