@@ -56,7 +56,15 @@ public struct PlaybookCommand: ParsableCommand {
     var explainVar: String?
 
     // MARK: execution
-    @Option(name: [.customShort("f"), .customLong("forks")], help: "Number of parallel processes to use (default=5).")
+    /// A count too large for an Int is as many forks as there can be (ansible-playbook accepts any size).
+    @Option(name: [.customShort("f"), .customLong("forks")], help: "Number of parallel processes to use (default=5).",
+            transform: { text in
+                if let n = Int(text) { return n }
+                guard !text.isEmpty, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) else {
+                    throw ValidationError("argument -f/--forks: invalid int value: '\(text)'")
+                }
+                return Int.max
+            })
     var forks: Int?
     @Flag(name: [.customShort("C"), .customLong("check")], help: "Don't make any changes; instead, try to predict some of the changes that may occur.")
     var check = false
@@ -74,7 +82,8 @@ public struct PlaybookCommand: ParsableCommand {
     var user: String?
     @Option(name: [.customLong("private-key"), .customLong("key-file")], help: "Use this file to authenticate the connection.")
     var privateKey: String?
-    @Option(name: [.customShort("T"), .customLong("timeout")], help: "Override the connection timeout in seconds.")
+    /// `-T -5` takes -5 as the value, as Python's argparse does for a negative number.
+    @Option(name: [.customShort("T"), .customLong("timeout")], parsing: .unconditional, help: "Override the connection timeout in seconds.")
     var timeout: Int?
     @Option(name: .customLong("ssh-common-args"), parsing: .unconditional, help: "Common arguments to pass to ssh.")
     var sshCommonArgs: String?
@@ -191,10 +200,12 @@ public struct PlaybookCommand: ParsableCommand {
             let selection = TagSelection(tags: listAll ? ["never", "all"] : tags, skipTags: skipTags)
             for (path, rawPlays) in loaded {
                 let plays = try rawPlays.map { (play) throws(Diagnostic) -> Play in try Self.templatedHeader(play, extraVars: extra.values) }
-                let hostsOf: (Play) -> [String]? = { play in
-                    guard listHosts else { return nil }
-                    return (try? inventory.hosts(matching: PlaybookExecutor.patternText(play.hosts), limit: limitTerms))?.hosts ?? []
+                // A pattern that cannot be evaluated (a bad ~regex) is an error, as in ansible-playbook (exit 1).
+                var hostLists: [SourceLocation: [String]] = [:]
+                for play in plays where listHosts {
+                    hostLists[play.location] = try inventory.hosts(matching: PlaybookExecutor.patternText(play.hosts), limit: limitTerms).hosts
                 }
+                let hostsOf: (Play) -> [String]? = { play in listHosts ? hostLists[play.location] ?? [] : nil }
                 StandardStream.output.write(TaskListing.render(playbook: path, plays: plays, selection: selection,
                                                                listTasks: listTasks, listTags: listTags, hostsOf: hostsOf))
             }
