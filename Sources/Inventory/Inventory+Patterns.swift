@@ -135,6 +135,11 @@ extension Inventory {
     /// that leaves none of `all` is an error; an empty inventory only warns.
     public func checkLimit(_ limit: [String]?) throws(Diagnostic) -> [Diagnostic] {
         let everything = try hosts(matching: "all")
+        // A --limit regex that does not compile is an error even with no inventory (exit 1).
+        for term in limit ?? [] {
+            let pattern = term.hasPrefix("&") || term.hasPrefix("!") ? String(term.dropFirst()) : term
+            if pattern.hasPrefix("~") { _ = try HostPattern.matcher(pattern) }
+        }
         if everything.hosts.isEmpty {
             return [.warning("provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'")]
         }

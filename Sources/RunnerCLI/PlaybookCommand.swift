@@ -200,12 +200,10 @@ public struct PlaybookCommand: ParsableCommand {
             let selection = TagSelection(tags: listAll ? ["never", "all"] : tags, skipTags: skipTags)
             for (path, rawPlays) in loaded {
                 let plays = try rawPlays.map { (play) throws(Diagnostic) -> Play in try Self.templatedHeader(play, extraVars: extra.values) }
-                // A pattern that cannot be evaluated (a bad ~regex) is an error, as in ansible-playbook (exit 1).
-                var hostLists: [SourceLocation: [String]] = [:]
-                for play in plays where listHosts {
-                    hostLists[play.location] = try inventory.hosts(matching: PlaybookExecutor.patternText(play.hosts), limit: limitTerms).hosts
+                let hostsOf: (Play) -> [String]? = { play in
+                    guard listHosts else { return nil }
+                    return (try? inventory.hosts(matching: PlaybookExecutor.patternText(play.hosts), limit: limitTerms))?.hosts ?? []
                 }
-                let hostsOf: (Play) -> [String]? = { play in listHosts ? hostLists[play.location] ?? [] : nil }
                 StandardStream.output.write(TaskListing.render(playbook: path, plays: plays, selection: selection,
                                                                listTasks: listTasks, listTags: listTags, hostsOf: hostsOf))
             }
