@@ -11,6 +11,10 @@ extension PlaybookExecutor {
     func setFact(_ args: PyDict, host: String) -> TaskResult {
         var facts = PyDict()
         for (k, v) in args.items where k.pythonString != "cacheable" && k.pythonString != "_raw_params" {
+            // A templated name is checked by ansible-core once rendered; runner does not render names.
+            guard KeywordTypes.isIdentifier(k.pythonString) || k.pythonString.contains("{{") else {
+                return Self.taskFailure("Invalid variable name '\(k.pythonString)'.")
+            }
             facts[k] = v
         }
         if facts.isEmpty { return .failed("No key/value pairs provided, at least one is required for this action to succeed") }
@@ -24,7 +28,14 @@ extension PlaybookExecutor {
 
     /// `include_vars`: a YAML/JSON file (relative to the role's `vars/`, the task's folder or
     /// the playbook) becomes host variables above play and task vars.
+    /// Options `include_vars` takes (ansible-core's action: file, dir and common arguments).
+    static let includeVarsOptions: Set<String> = ["_raw_params", "file", "dir", "depth", "files_matching", "ignore_files",
+                                                  "extensions", "ignore_unknown_extensions", "name", "hash_behaviour"]
+
     func includeVars(_ args: PyDict, host: String, task: Task) -> TaskResult {
+        if let unknown = args.keys.first(where: { !Self.includeVarsOptions.contains($0.pythonString) }) {
+            return Self.taskFailure("\(unknown.pythonString) is not a valid option in include_vars")
+        }
         guard let target = (args["_raw_params"] ?? args["file"])?.pythonString else {
             return .failed("include_vars needs a file name (dir is not supported yet)")
         }
@@ -93,23 +104,27 @@ extension PlaybookExecutor {
             return HostOutcome(result: TaskResult(v), included: [IncludedBatch(target: target, items: items, vars: PyDict(),
                                                                                         shown: URL(fileURLWithPath: file).standardizedFileURL.path)])
         } catch {
-            return HostOutcome(result: .failed(error.message), included: nil)
+            return HostOutcome(result: .failed(error.message), included: nil, abort: error.kind == .parse ? error : nil)
         }
     }
 
     /// `include_role`: the role's tasks run on this host right after the include.
     func includeRole(_ args: PyDict, host: String, task: Task) -> HostOutcome {
-        guard let name = args["name"]?.pythonString else {
+        guard let name = (args["name"] ?? args["role"])?.pythonString else {
             return HostOutcome(result: .failed("'name' is a required field for include_role."), included: nil)
         }
         if let tooDeep = includeTooDeep("role \(name)") { return tooDeep }
         let applyTags = task.inheritedTags + TagListValue.tags(args["apply"]?.dictValue?["tags"])
         do {
-            let (roles, items) = try loader.includeRole(name, tasksFrom: args["tasks_from"]?.pythonString ?? "main",
+            let (roles, items, handlers) = try loader.includeRole(name, tasksFrom: args["tasks_from"]?.pythonString ?? "main",
                                                          playDirectory: play.directory, inheritedTags: applyTags, at: task.location)
             let offset = playRoles.count
             let isPublic = args["public"].flatMap { ModuleContext.boolean($0) } ?? false
             playRoles += roles.map { var r = $0; r.isPublic = isPublic; return r }
+            // The role's handlers join the play's, once whatever the number of includes.
+            for handler in handlers.map({ Self.shiftRoles($0, by: offset) }) where !play.handlers.contains(where: { $0.location == handler.location }) {
+                play.handlers.append(handler)
+            }
             var v = PyDict()
             v["changed"] = false
             v["include_args"] = .dict(args)
@@ -117,7 +132,7 @@ extension PlaybookExecutor {
                                                                                items: items.map { Self.shiftRoles($0, by: offset) }, vars: PyDict(),
                                                                                shown: name)])
         } catch {
-            return HostOutcome(result: .failed(error.message), included: nil)
+            return HostOutcome(result: .failed(error.message), included: nil, abort: error.kind == .parse ? error : nil)
         }
     }
 

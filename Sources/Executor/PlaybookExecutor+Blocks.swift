@@ -100,12 +100,34 @@ extension PlaybookExecutor {
         }
     }
 
+    /// What a notification can name a handler by: its name, `role : name` for a role's, and its
+    /// `listen` topics.
     func handlerNames(_ handler: Task) -> Set<String> {
         var names = Set<String>()
-        if let name = handler.name { names.insert(name) }
+        if let name = handler.name {
+            names.insert(name)
+            if let role = handler.roleName { names.insert("\(role) : \(name)") }
+        }
         if let listen = handler.keywords["listen"] {
             for v in listen.listValue ?? [listen] { names.insert(v.pythonString) }
         }
         return names
+    }
+
+    /// The first name a task notifies that no handler of the play answers to, which ends the
+    /// run in ansible-core ("The requested handler ... was not found"). Templated names, on
+    /// either side, are given the benefit of the doubt.
+    func unknownHandler(notifiedBy task: Task) -> String? {
+        guard let notify = task.keywords["notify"] else { return nil }
+        var known = Set<String>()
+        for case .task(let handler) in play.handlers {
+            if handler.name?.contains("{{") == true { return nil }
+            known.formUnion(handlerNames(handler))
+        }
+        for value in notify.listValue ?? [notify] {
+            let name = value.pythonString
+            if !name.contains("{{"), !known.contains(name) { return name }
+        }
+        return nil
     }
 }

@@ -85,11 +85,7 @@ extension PlaybookExecutor {
     /// `become` for a task, nil when it does not escalate.
     func becomeSettings(task: Task, scope: VariableScope) -> Result<Become, ConnectionError>? {
         let env = options.environment
-        let on = string("ansible_become", scope, task: task) ?? keyword("become", task: task, scope: scope)
-            ?? (options.become ? "true" : nil) ?? env["ANSIBLE_BECOME"]
-        guard let on, ModuleContext.boolean(.string(on)) == true else { return nil }
-        let method = string("ansible_become_method", scope, task: task) ?? keyword("become_method", task: task, scope: scope)
-            ?? options.becomeMethod ?? env["ANSIBLE_BECOME_METHOD"] ?? "sudo"
+        guard let method = becomeMethod(task: task, scope: scope) else { return nil }
         let short = method.hasPrefix("ansible.builtin.") ? String(method.dropFirst("ansible.builtin.".count)) : method
         guard Become.supportedMethods.contains(short) else {
             return .failure(ConnectionError("the become method '\(method)' is not supported by runner yet (sudo and su are)", unreachable: false))
@@ -102,6 +98,17 @@ extension PlaybookExecutor {
         become.password = string("ansible_become_password", scope, task: task) ?? string("ansible_become_pass", scope, task: task)
             ?? string("ansible_\(short)_pass", scope, task: task) ?? options.becomePassword
         return .success(become)
+    }
+
+    /// The become method of a task that escalates (`ansible_become*` variables, then keywords,
+    /// then the command line and environment); nil when it does not escalate.
+    func becomeMethod(task: Task, scope: VariableScope) -> String? {
+        let env = options.environment
+        let on = string("ansible_become", scope, task: task) ?? keyword("become", task: task, scope: scope)
+            ?? (options.become ? "true" : nil) ?? env["ANSIBLE_BECOME"]
+        guard let on, ModuleContext.boolean(.string(on)) == true else { return nil }
+        return string("ansible_become_method", scope, task: task) ?? keyword("become_method", task: task, scope: scope)
+            ?? options.becomeMethod ?? env["ANSIBLE_BECOME_METHOD"] ?? "sudo"
     }
 
     /// A connection variable, templated; nil when unset or none.

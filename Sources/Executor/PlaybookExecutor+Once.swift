@@ -12,6 +12,18 @@ extension PlaybookExecutor {
     func runOnce(_ task: Task, host: String, scope: VariableScope, extra: PyDict) -> HostOutcome {
         // The enclosing blocks' `when` come first: a task inherits them (ansible's `when` is
         // extended from its parents), so each task of a block that does not apply is skipped.
+        // `delegate_to` is templated before `when`, as ansible-core resolves the delegated host first.
+        if let raw = task.keywords["delegate_to"] {
+            do {
+                _ = try engine.template(raw, vars: scope, origin: task.location)
+            } catch {
+                // The report names the delegated host as written: `[web1 -> {{ nobody }}]`.
+                var result = Self.taskFailure(error.message)
+                result.values["_ansible_delegated_vars"] = .dict(PyDict([("ansible_delegated_host", .string(raw.pythonString)),
+                                                                         ("ansible_host", .string(raw.pythonString))]))
+                return HostOutcome(result: result, included: nil)
+            }
+        }
         let conditions = blockKeywords.compactMap { $0["when"] } + (task.keywords["when"].map { [$0] } ?? [])
         for when in conditions {
             do {
@@ -27,6 +39,7 @@ extension PlaybookExecutor {
                 return HostOutcome(result: .failed(error.message), included: nil)
             }
         }
+        if let invalid = postValidate(task, scope: scope) { return HostOutcome(result: invalid, included: nil) }
         // ansible-core 2.21 makes `retries` the total number of attempts (at least one).
         let retries = task.keywords["until"] != nil ? max(1, task.keywords["retries"].flatMap { Int($0.pythonString) } ?? 3) : 1
         let delay = task.keywords["delay"].flatMap { Double($0.pythonString) } ?? 5
@@ -108,6 +121,15 @@ extension PlaybookExecutor {
     /// the registry.
     func runAction(_ task: Task, host: String, scope: VariableScope) -> HostOutcome {
         let short = ModuleRegistry.shortName(task.action)
+        if !ModuleCatalog.isKnown(task.action) {
+            // Only an `action:`/`local_action:` module name gets here unresolved (the loader refuses the others).
+            let shown = (try? engine.template(.string(task.action), vars: scope, origin: task.location))?.pythonString ?? task.action
+            let message = ModuleCatalog.isKnown(shown)
+                ? "runner does not run a module named by a template yet ('\(task.action)' is '\(shown)'); name the module in the task"
+                : nil
+            return HostOutcome(result: message.map { .failed($0) } ?? Self.taskFailure("Cannot resolve '\(shown)' to an action or module."),
+                               included: nil)
+        }
         // Arguments are templated one by one; an argument that renders to `omit` is dropped.
         var args = PyDict()
         for (key, raw) in task.args.dictValue?.items ?? [] {

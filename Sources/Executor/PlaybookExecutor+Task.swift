@@ -33,6 +33,23 @@ extension PlaybookExecutor {
             return runOnHost(task, host: host, blockVars: blockVars)
         }
         for (host, outcome) in zip(active, outcomes) {
+            if let abort = outcome.abort {
+                callback.error(abort)
+                loadFailure = abort
+                loadFailureCode = 4
+                abortPlaybook = true
+                return failed
+            }
+            if outcome.result.isChanged, !outcome.result.isFailed, outcome.result.status != .unreachable,
+               let missing = unknownHandler(notifiedBy: task) {
+                // ansible-playbook stops the whole run here, before reporting the result (exit 1).
+                let failure = Diagnostic.error("The requested handler '\(missing)' was not found in either the main handlers list nor in the listening handlers list",
+                                               at: task.location, hint: "Name a handler of the play (or one of its `listen` topics) in `notify:`.")
+                callback.error(failure)
+                loadFailure = failure
+                abortPlaybook = true
+                return failed
+            }
             if freeStrategy { announce(task, isHandler: isHandler) }
             record(outcome.result, task: task, host: host, blockVars: blockVars)
             if short == "set_stats", !outcome.result.isFailed { recordStats(outcome.result, host: host) }
@@ -206,6 +223,9 @@ extension PlaybookExecutor {
     struct HostOutcome {
         var result: TaskResult
         var included: [IncludedBatch]?
+        /// A parse error in a file an include brought in: ansible-playbook ends the whole run
+        /// there (exit 4) instead of failing the host.
+        var abort: Diagnostic? = nil
     }
 
     /// Tasks an include brought in for one host (one per loop item), with the variables they see.
@@ -256,6 +276,7 @@ extension PlaybookExecutor {
             var extra = blockVars
             extra.merge(loopVars)
             let outcome = runOnce(task, host: host, scope: base.overlay(loopVars), extra: extra)
+            if outcome.abort != nil { return outcome }
             var r = outcome.result.values
             for (k, v) in loopVars.items { r[k] = v }
             r["ansible_loop_var"] = .string(loopVar)

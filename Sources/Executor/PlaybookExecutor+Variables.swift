@@ -144,25 +144,32 @@ extension PlaybookExecutor {
         return value
     }
 
-    /// Checks that every `vars_files` entry resolves for every host before the play runs.
+    /// Checks the `vars_files` entries of every host before the play runs. As ansible-core 2.21,
+    /// an entry no file answers to is skipped, one naming an undefined variable skipped with a
+    /// warning; a directory, a file that is not a mapping or cannot be decrypted stops the run.
     func checkVarsFiles() -> Diagnostic? {
         guard let files = play.keywords["vars_files"] else { return nil }
+        var warned = false
         for host in playHosts {
             let scope = VariableScope(layers: [inventoryVars(host), hostMagicVars(host), playVars, promptVars, options.extraVars,
                                            magicVars(host, role: nil)], lazy: { _ in nil })
             for entry in files.listValue ?? [files] {
                 let candidates = entry.listValue ?? [entry]
                 let names = candidates.compactMap { try? engine.template($0, vars: scope, origin: play.location).pythonString }
-                let found = names.contains { name in
-                    FileManager.default.fileExists(atPath: name.hasPrefix("/") ? name : (play.directory as NSString).appendingPathComponent(name))
-                }
-                if !found {
-                    return Diagnostic.error("Could not find or access vars file \(names.joined(separator: ", ")) for host \(host)",
-                                            at: play.location, hint: "vars_files paths are relative to the playbook.")
+                if names.count < candidates.count && !warned {
+                    callback.warning(.warning("skipping vars_files item due to an undefined variable", at: play.location))
+                    warned = true
                 }
                 for name in names {
                     let path = name.hasPrefix("/") ? name : (play.directory as NSString).appendingPathComponent(name)
-                    guard FileManager.default.fileExists(atPath: path) else { continue }
+                    var isDirectory: ObjCBool = false
+                    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+                    if isDirectory.boolValue {
+                        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+                        return Diagnostic.error("An error occurred while trying to read the file '\(absolute)': [Errno 21] Is a directory: '\(absolute)'",
+                                                at: play.location, hint: "vars_files names files; use include_vars with dir: for a folder.",
+                                                kind: .parse)
+                    }
                     do {
                         let value = try parsedVarsFile(path)
                         if !value.isNone && value.dictValue == nil {

@@ -145,7 +145,10 @@ public final class PlaybookExecutor: @unchecked Sendable {
             let hostsValue = try engine.template(play.hosts, vars: DictVariables(options.extraVars.stringKeyed), origin: play.location)
             pattern = Self.patternText(hostsValue)
         } catch {
+            // A play whose hosts cannot be templated stops the run before its banner (exit 4).
             callback.error(error.diagnostic)
+            loadFailure = error.diagnostic
+            loadFailureCode = 4
             return false
         }
         if let order = templatedPlayKeyword("order")?.pythonString, !Self.hostOrders.contains(order) {
@@ -163,7 +166,11 @@ public final class PlaybookExecutor: @unchecked Sendable {
             for w in match.warnings { callback.warning(w) }
             matched = ordered(match.hosts)
         } catch {
-            callback.error(error)
+            // A pattern no host can match (`web[99]`) ends the run with exit 1, as in ansible-playbook.
+            var failure = error
+            if failure.location == nil { failure.location = play.location }
+            callback.error(failure)
+            loadFailure = failure
             return false
         }
         playHostsAll = matched
@@ -219,6 +226,18 @@ public final class PlaybookExecutor: @unchecked Sendable {
             for h in batch { hosts[h]!.ended = false }
             batchStartFailed = Set(batch.filter { hosts[$0]!.failed })
             callback.playStart(name: play.name, location: play.location)
+            // A host's group_vars/host_vars that cannot be read stop the run after the play's
+            // banner (exit 4), as ansible's vars plugins fail when the play gets its hosts' vars.
+            for h in batch where inventoryVarsCache[h] == nil {
+                do {
+                    inventoryVarsCache[h] = try inventory.hostVariables(h)
+                } catch {
+                    callback.error(error)
+                    loadFailure = error
+                    loadFailureCode = 4
+                    return false
+                }
+            }
             gatherFactsForPlay()
             for section in self.play.sections {
                 if freeStrategy {

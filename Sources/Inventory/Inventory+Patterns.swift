@@ -22,7 +22,11 @@ extension Inventory {
             let shown = Value.bytes(Array(term.dropFirst().utf8)).pythonRepr
             guard InventoryPaths.exists(path) else { throw .error("Unable to find limit file \(shown)") }
             guard !InventoryPaths.isDirectory(path) else { throw .error("Limit starting with \"@\" must be a file, not a directory: \(shown)") }
-            let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            guard let data = FileManager.default.contents(atPath: path) else { throw .error("Unable to read limit file \(shown)") }
+            guard let text = String(data: data, encoding: .utf8) else {
+                // ansible-playbook crashes on this (a UnicodeDecodeError, exit 250).
+                throw .error("Limit file \(shown) is not UTF-8 text: it must list one host pattern a line")
+            }
             out += text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         }
         return out
@@ -131,6 +135,11 @@ extension Inventory {
     /// that leaves none of `all` is an error; an empty inventory only warns.
     public func checkLimit(_ limit: [String]?) throws(Diagnostic) -> [Diagnostic] {
         let everything = try hosts(matching: "all")
+        // A --limit regex that does not compile is an error even with no inventory (exit 1).
+        for term in limit ?? [] {
+            let pattern = term.hasPrefix("&") || term.hasPrefix("!") ? String(term.dropFirst()) : term
+            if pattern.hasPrefix("~") { _ = try HostPattern.matcher(pattern) }
+        }
         if everything.hosts.isEmpty {
             return [.warning("provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'")]
         }

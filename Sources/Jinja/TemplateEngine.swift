@@ -119,6 +119,10 @@ public final class TemplateEngine: Sendable {
                 if !x.isOmit { out[k] = x }
             }
             return .dict(out)
+        case .vault(let t):
+            // An `!vault` value written in place (a module argument) is used decrypted, as in
+            // ansible-core; one that cannot be decrypted fails whoever uses it.
+            return .string(try Renderer.decrypt(t))
         default: return value
         }
     }

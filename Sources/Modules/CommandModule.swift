@@ -17,6 +17,9 @@ struct CommandModule: Module {
     func run(_ context: ModuleContext) -> TaskResult {
         let name = shell ? "shell" : "command"
         if let failure = context.unsupported(Self.options, module: name) { return failure }
+        if ["_raw_params", "cmd", "argv"].filter({ context.args[$0].map { !$0.isNone } ?? false }).count > 1 {
+            return .failed("parameters are mutually exclusive: _raw_params|cmd|argv")
+        }
         let raw = context.string("_raw_params") ?? context.string("cmd")
         var argv: [String]? = nil
         if !shell, let list = context.args["argv"]?.listValue {

@@ -22,6 +22,9 @@ struct DebugModule: Module {
             let value: Value
             do {
                 value = try context.engine.template(.string("{{ \(name) }}"), vars: context.vars, origin: context.origin)
+            } catch where error.message.hasPrefix("Recursive loop detected") {
+                // A variable defined through itself fails the task rather than printing a marker.
+                return TaskResult(PyDict([("failed", true), ("msg", .string("Task failed: Error while resolving `var` expression: \(error.message)"))]))
             } catch where !error.message.hasPrefix("Attempt to use undecryptable variable") {
                 value = .string("<< error 1 - \(error.message) >>")
             } catch {

@@ -5,7 +5,7 @@ import Foundation
 /// exit codes: a list where a string belongs, `vars` that is not a mapping, `tags` as a
 /// mapping, a bad `register` or `loop_control`. Values ansible checks only when a task runs
 /// (booleans such as `become`, numbers such as `retries`) are left to the executor.
-enum KeywordTypes {
+public enum KeywordTypes {
     /// Keywords ansible-core declares as strings: a list or mapping there is refused at load.
     static let stringFields: [String] = [
         "name", "connection", "remote_user", "become_user", "become_method", "become_flags", "become_exe",
@@ -116,6 +116,13 @@ enum KeywordTypes {
             throw Diagnostic.error("Error processing keyword 'gather_facts': The value \(gather.value.pythonRepr) could not be converted to 'bool'.",
                                    at: entry.keyLocation("gather_facts"), hint: "Use true or false.", kind: .parse)
         }
+        if let serial = entry.child("serial") {
+            // ansible-playbook crashes on these (exit 250); runner refuses them at load instead.
+            for item in serial.value.listValue ?? [serial.value] where !isPercent(item) {
+                throw parse("Error processing keyword 'serial': The value \(item.pythonRepr) is not a number of hosts or a percentage.", serial,
+                            hint: "Use a number such as 2, a percentage such as \"30%\", or a list of them.")
+            }
+        }
         if let percent = entry.child("max_fail_percentage"), !isPercent(percent.value) {
             throw parse("Error processing keyword 'max_fail_percentage': The value \(percent.value.pythonRepr) could not be converted to 'percent'.",
                         percent, hint: "Use a number from 0 to 100.")
@@ -126,7 +133,8 @@ enum KeywordTypes {
         Diagnostic.error(message, at: at.location, hint: hint, kind: .parse)
     }
 
-    static func isIdentifier(_ s: String) -> Bool {
+    /// A valid variable name: letters, digits and underscores, not starting with a digit.
+    public static func isIdentifier(_ s: String) -> Bool {
         guard let first = s.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else { return false }
         return s.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || $0.properties.numericType != nil }
     }

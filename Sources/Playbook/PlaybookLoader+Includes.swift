@@ -26,21 +26,30 @@ extension PlaybookLoader {
         }
         let loaded = try YAMLLoader.loadFile(file)
         warnings += loaded.warnings
+        let list = Located(value: loaded.value, node: loaded.root, file: file)
+        if !list.value.isNone, list.value.listValue == nil {
+            // The host fails (not a parse error that ends the run), as in ansible-core.
+            throw Diagnostic.error("included task files must contain a list of tasks", at: list.location,
+                                   hint: "Write the included file as a YAML list of tasks (`- name: ...`).")
+        }
         let context = TaskContext(file: file, directory: (file as NSString).deletingLastPathComponent, tags: inheritedTags,
                                   roleName: task.roleName, roleDirectory: roleDirectory, roleIndex: task.roleIndex,
                                   playDirectory: playDirectory)
-        return (file, try taskList(Located(value: loaded.value, node: loaded.root, file: file), context))
+        return (file, try taskList(list, context))
     }
 
-    /// The role named by `include_role` and its tasks (dependencies first).
+    /// The role named by `include_role`, its tasks (dependencies first) and its handlers, which
+    /// ansible-core adds to the play's handlers when the role is included.
     public mutating func includeRole(_ name: String, tasksFrom: String, playDirectory: String, inheritedTags: [String],
-                                     at loc: SourceLocation) throws(Diagnostic) -> (roles: [RoleInfo], items: [TaskItem]) {
-        let saved = roles
+                                     at loc: SourceLocation) throws(Diagnostic) -> (roles: [RoleInfo], items: [TaskItem], handlers: [TaskItem]) {
+        let saved = (roles, roleHandlers, roleHandlerFiles)
         roles = []
-        defer { roles = saved }
+        roleHandlers = []
+        roleHandlerFiles = []
+        defer { (roles, roleHandlers, roleHandlerFiles) = saved }
         let items = try roleTaskItems(named: name, tasksFrom: tasksFrom, playDirectory: playDirectory, tags: inheritedTags,
                                       at: loc, includeDependencies: true, depth: 0, params: PyDict())
-        return (roles, items)
+        return (roles, items, roleHandlers)
     }
 
     /// The folder of a role, searched as for `roles:` entries.

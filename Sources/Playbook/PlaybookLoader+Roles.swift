@@ -21,9 +21,21 @@ extension PlaybookLoader {
                                    hint: "import_tasks paths are relative to the file that imports them (or the role's tasks/ folder).",
                                    kind: .general)
         }
+        if file == context.file || context.importers.contains(file) {
+            // ansible-core overflows its stack here: a role's tasks report a role recursion loop
+            // (exit 1), plain playbook tasks crash (exit 250); runner names the loop instead.
+            if let role = roleChain.last {
+                throw Diagnostic.error(Self.roleRecursion + ": \((file as NSString).lastPathComponent) imports itself", at: role.location,
+                                       hint: "Remove the import_tasks that imports its own file (or one importing it).")
+            }
+            throw Diagnostic.error("A recursion loop was detected: \(file) imports itself through import_tasks", at: entry.location,
+                                   hint: "Remove the import_tasks that imports its own file (or one importing it); use include_tasks with a when condition to recurse.",
+                                   kind: .parse)
+        }
         let loaded = try YAMLLoader.loadFile(file)
         warnings += loaded.warnings
         var inner = context
+        inner.importers.append(context.file)
         inner.file = file
         inner.directory = (file as NSString).deletingLastPathComponent
         inner.tags = task.tags
@@ -34,7 +46,7 @@ extension PlaybookLoader {
 
     /// `import_role`: the role's tasks, read now, inheriting the import's tags.
     mutating func importRole(_ task: Task, _ entry: Located, _ context: TaskContext) throws(Diagnostic) -> [TaskItem] {
-        guard case .dict(let args) = task.args, let name = args["name"]?.pythonString else {
+        guard case .dict(let args) = task.args, let name = (args["name"] ?? args["role"])?.pythonString else {
             throw Diagnostic.error("import_role needs `name:`", at: entry.location, kind: .parse)
         }
         let tasksFrom = args["tasks_from"]?.pythonString ?? "main"
@@ -52,7 +64,9 @@ extension PlaybookLoader {
         case .string(let s), .unsafe(let s): name = s
         case .dict(let d):
             guard let role = d["role"] ?? d["name"] else {
-                throw Diagnostic.error("a roles: entry needs `role:`", at: entry.location, kind: .parse)
+                // ansible-core's RoleDefinition: an error, not a parse error (exit 1).
+                throw Diagnostic.error("role definitions must contain a role name", at: entry.location,
+                                       hint: "Name the role with `role:` (or `name:`) in the entry.")
             }
             name = role.pythonString
             try KeywordTypes.validate(entry, kind: "RoleInclude")
@@ -73,6 +87,16 @@ extension PlaybookLoader {
             throw Diagnostic.error("role '\(name)' depends on itself (dependency chain deeper than 30)", at: loc, kind: .parse)
         }
         let directory = try findRole(name, playDirectory: playDirectory, at: loc)
+        let key = directory + "\u{0}" + tasksFrom
+        if let first = roleChain.firstIndex(where: { $0.role == key }) {
+            // Located where ansible-core reports it: the reference made by the role the loop
+            // starts from (its own name, when it names itself).
+            let at = first + 1 < roleChain.count ? roleChain[first + 1].location : loc
+            throw Diagnostic.error(Self.roleRecursion + ": role '\(name)' is reached again from itself", at: at,
+                                   hint: "Remove the dependency (or import_role) that leads back to '\(name)'.")
+        }
+        roleChain.append((key, loc))
+        defer { roleChain.removeLast() }
         var items: [TaskItem] = []
         if includeDependencies {
             for dep in try dependencies(of: directory) {
@@ -84,7 +108,13 @@ extension PlaybookLoader {
         let roleIndex = roles.count
         roles.append(RoleInfo(name: name, directory: directory, defaults: try varsFile(directory, "defaults"),
                               vars: try varsFile(directory, "vars"), params: params))
+        try loadRoleHandlers(name: name, directory: directory, roleIndex: roleIndex, tags: tags, playDirectory: playDirectory)
         guard let file = Self.mainFile(in: (directory as NSString).appendingPathComponent("tasks"), named: tasksFrom) else {
+            // A role without tasks/main.yml is fine; a `tasks_from` file that is not there is not.
+            guard tasksFrom == "main" else {
+                throw Diagnostic.error("Could not find specified file in role: tasks/\(tasksFrom)", at: loc,
+                                       hint: "tasks_from names a file of the role's tasks/ folder, with or without .yml.")
+            }
             return items
         }
         let loaded = try YAMLLoader.loadFile(file)
@@ -94,6 +124,25 @@ extension PlaybookLoader {
                                   playDirectory: playDirectory, depth: depth)
         items += try taskList(Located(value: loaded.value, node: loaded.root, file: file), context)
         return items
+    }
+
+    /// A role's `handlers/main.yml`, read once per play into `roleHandlers`; a file that is not
+    /// a list of tasks stops the load (exit 4), as in ansible-core.
+    mutating func loadRoleHandlers(name: String, directory: String, roleIndex: Int, tags: [String],
+                                   playDirectory: String) throws(Diagnostic) {
+        guard let file = Self.mainFile(in: (directory as NSString).appendingPathComponent("handlers"), named: "main"),
+              roleHandlerFiles.insert(file).inserted else { return }
+        let loaded = try YAMLLoader.loadFile(file)
+        warnings += loaded.warnings
+        let list = Located(value: loaded.value, node: loaded.root, file: file)
+        if !list.value.isNone, list.value.listValue == nil {
+            throw Diagnostic.error("The handlers/main.yml file for role '\(name)' must contain a list of tasks: \(list.value.pythonString.prefix(80)) should be a list or None but is a \(list.value.pythonTypeName)",
+                                   at: list.location, hint: "Write the role's handlers as a YAML list (`- name: ...`).", kind: .parse)
+        }
+        var context = TaskContext(file: file, directory: (file as NSString).deletingLastPathComponent, tags: tags,
+                                  roleName: name, roleDirectory: directory, roleIndex: roleIndex, playDirectory: playDirectory)
+        context.isHandler = true
+        roleHandlers += try taskList(list, context)
     }
 
     /// `defaults/main.yml` or `vars/main.yml` of a role, as a dict (empty when absent).
@@ -146,7 +195,16 @@ extension PlaybookLoader {
         let loaded = try YAMLLoader.loadFile(file)
         warnings += loaded.warnings
         let meta = Located(value: loaded.value, node: loaded.root, file: file)
-        guard let deps = meta.child("dependencies") else { return [] }
+        if !meta.value.isNone, meta.dict == nil {
+            let role = (roleDirectory as NSString).lastPathComponent
+            throw Diagnostic.error("the 'meta/main.yml' for role \(role) is not a dictionary", at: meta.location,
+                                   hint: "Write meta/main.yml as a mapping such as `dependencies: []`.", kind: .parse)
+        }
+        guard let deps = meta.child("dependencies"), !deps.value.isNone else { return [] }
+        guard deps.value.listValue != nil else {
+            throw Diagnostic.error("Expected role dependencies to be a list.", at: deps.location,
+                                   hint: "Write `dependencies:` as a list of role names or mappings.", kind: .parse)
+        }
         var out: [(String, [String], SourceLocation, PyDict)] = []
         for dep in deps.items {
             switch dep.value {

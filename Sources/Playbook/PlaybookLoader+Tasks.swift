@@ -17,6 +17,9 @@ struct TaskContext {
     var playDirectory: String
     var isHandler = false
     var depth = 0
+    /// The files that `import_tasks` this one, outermost first: importing one of them again
+    /// would never end.
+    var importers: [String] = []
 }
 
 extension PlaybookLoader {
@@ -30,7 +33,8 @@ extension PlaybookLoader {
                                    hint: "Write tasks as a YAML list (`- name: ...`).", kind: .parse)
         }
         var items: [TaskItem] = []
-        for entry in list.items {
+        // An empty entry (`-` alone) is skipped, as ansible-core skips None in a task list.
+        for entry in list.items where !entry.value.isNone {
             items += try taskItem(entry, context)
         }
         return items
@@ -74,6 +78,9 @@ extension PlaybookLoader {
             throw Diagnostic.error("You cannot use loops on '\(task.shortAction)' statements. You should use '\(include)' instead.",
                                    at: entry.location, hint: "Imports are static; loop over an `\(include)` instead.", kind: .parse)
         }
+        if task.shortAction == "import_role" || task.shortAction == "include_role" {
+            try Self.validateRoleArguments(task, at: entry.location)
+        }
         switch task.shortAction {
         case "import_tasks":
             return try importTasks(task, entry, context)
@@ -90,6 +97,11 @@ extension PlaybookLoader {
         var candidates: [(String, SourceLocation)] = []
         for (key, loc) in entry.keys where !allowed.contains(key) && !TaskKeywords.isLoopWith(key) {
             candidates.append((key, loc))
+        }
+        for (key, loc) in entry.keys where TaskKeywords.isLoopWith(key) && !TaskKeywords.lookups.contains(String(key.dropFirst(5))) {
+            throw Diagnostic.error("'\(key)' is not a valid attribute for a \(context.isHandler ? "Handler" : "Task")", at: loc,
+                                   hint: "with_<name> loops over a lookup plugin; ansible-core has no lookup named '\(key.dropFirst(5))'.",
+                                   kind: .parse)
         }
         var action: String
         var rawArgs: Value
@@ -112,7 +124,9 @@ extension PlaybookLoader {
             action = first.0
             rawArgs = dict[first.0] ?? .none
         }
-        guard ModuleCatalog.isKnown(action) else {
+        // A module named through `action:`/`local_action:` is resolved when the task runs, as in
+        // ansible-core ("Cannot resolve ... to an action or module", a failed host).
+        guard ModuleCatalog.isKnown(action) || dict["action"] != nil || dict["local_action"] != nil else {
             throw Diagnostic.error("couldn't resolve module/action '\(action)'. This often indicates a misspelling, missing collection, or incorrect module path.",
                                    at: entry.keyLocation(action), hint: "Check the module name; runner knows ansible.builtin modules by short name and FQCN.",
                                    kind: .parse)
@@ -143,10 +157,34 @@ extension PlaybookLoader {
         return task
     }
 
+    /// Options `import_role` and `include_role` take (ansible-core's IncludeRole.VALID_ARGS).
+    static let roleIncludeOptions: Set<String> = ["name", "role", "tasks_from", "vars_from", "defaults_from", "handlers_from",
+                                                  "apply", "public", "allow_duplicates", "rolespec_validate"]
+
+    /// `import_role`/`include_role` need a role name and take only their own options, checked
+    /// when the playbook is loaded (exit 4), as ansible-core does for both.
+    static func validateRoleArguments(_ task: Task, at location: SourceLocation) throws(Diagnostic) {
+        let args = task.args.dictValue ?? PyDict()
+        guard let name = args["name"] ?? args["role"], !name.isNone else {
+            throw Diagnostic.error("'name' is a required field for \(task.action).", at: location,
+                                   hint: "Name the role: `\(task.action): {name: my_role}`.", kind: .parse)
+        }
+        let unknown = args.keys.map(\.pythonString).filter { !roleIncludeOptions.contains($0) }
+        if !unknown.isEmpty {
+            throw Diagnostic.error("Invalid options for \(task.action): \(unknown.joined(separator: ","))", at: location,
+                                   hint: "\(task.action) takes \(roleIncludeOptions.sorted().joined(separator: ", ")).", kind: .parse)
+        }
+    }
+
     /// `action: module k=v` or `action: {module: x, k: v}`.
     static func actionSpec(_ spec: Value, at loc: SourceLocation) throws(Diagnostic) -> (String, Value) {
         switch spec {
         case .string(let s), .unsafe(let s):
+            // A templated module name (`action: "{{ m }} a=1"`) is kept whole, to be rendered at run time.
+            if s.hasPrefix("{{"), let end = s.range(of: "}}") {
+                let rest = s[end.upperBound...].trimmingCharacters(in: .whitespaces)
+                return (String(s[..<end.upperBound]), rest.isEmpty ? .none : .string(rest))
+            }
             let parts = s.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
             guard let module = parts.first else {
                 throw Diagnostic.error("an action is empty", at: loc, kind: .parse)

@@ -12,16 +12,25 @@ public struct PlaybookLoader {
     public internal(set) var warnings: [Diagnostic] = []
     /// Roles met while loading the current play.
     var roles: [RoleInfo] = []
+    /// The `handlers/main.yml` handlers of those roles, each role's once, dependencies first.
+    var roleHandlers: [TaskItem] = []
+    /// The role handler files already read for the current play.
+    var roleHandlerFiles: Set<String> = []
+    /// The roles being loaded, outermost first (folder and tasks file), with where each was
+    /// named: a role met again in its own chain is a recursion loop.
+    var roleChain: [(role: String, location: SourceLocation)] = []
+    static let roleRecursion = "A recursion loop was detected with the roles specified. Make sure child roles do not have dependencies on parent roles"
 
     public init(rolesPath: [String] = []) { self.rolesPath = rolesPath }
 
     /// Loads a playbook file and everything it imports.
     public mutating func load(_ path: String) throws(Diagnostic) -> [Play] {
-        try load(path, depth: 0, tags: [])
+        try load(path, depth: 0, tags: [], importers: [])
     }
 
-    /// `tags` are those of the `import_playbook` entries above: they apply to every imported play.
-    private mutating func load(_ path: String, depth: Int, tags: [String]) throws(Diagnostic) -> [Play] {
+    /// `tags` are those of the `import_playbook` entries above: they apply to every imported play;
+    /// `importers` the playbooks importing this one, outermost first.
+    private mutating func load(_ path: String, depth: Int, tags: [String], importers: [String]) throws(Diagnostic) -> [Play] {
         guard depth < 50 else {
             throw Diagnostic.error("import_playbook nests more than 50 levels deep", at: SourceLocation(file: path), kind: .parse)
         }
@@ -46,14 +55,23 @@ public struct PlaybookLoader {
                 throw Diagnostic.error("A playbook must be a list of plays; this entry is a \(entry.value.pythonTypeName)", at: entry.location,
                                        hint: "Each play is a mapping with `hosts:` and tasks.", kind: .parse)
             }
-            if let imported = entry.child("import_playbook") ?? entry.child("ansible.builtin.import_playbook") {
+            if let imported = entry.child("import_playbook") ?? entry.child("ansible.builtin.import_playbook")
+                ?? entry.child("ansible.legacy.import_playbook") {
+                try Self.validateImport(entry, imported)
                 let target = imported.value.pythonString
                 let file = target.hasPrefix("/") ? target : (directory as NSString).appendingPathComponent(target)
                 guard FileManager.default.fileExists(atPath: file) else {
                     throw Diagnostic.error("Unable to retrieve file contents: could not find or access '\(target)'", at: imported.location,
                                            hint: "import_playbook paths are relative to the importing playbook.", kind: .general)
                 }
-                var imported = try load(file, depth: depth + 1, tags: tags + TagList.parse(entry.dict?["tags"] ?? .none))
+                let standard = (file as NSString).standardizingPath
+                if standard == (path as NSString).standardizingPath || importers.contains(standard) {
+                    // ansible-core overflows its stack and crashes (exit 250); runner names the loop.
+                    throw Diagnostic.error("A recursion loop was detected: \(target) imports itself through import_playbook", at: imported.location,
+                                           hint: "Remove the import_playbook that leads back to this playbook.", kind: .parse)
+                }
+                var imported = try load(file, depth: depth + 1, tags: tags + TagList.parse(entry.dict?["tags"] ?? .none),
+                                        importers: importers + [(path as NSString).standardizingPath])
                 for i in imported.indices { Self.applyImport(entry, to: &imported[i]) }
                 plays += imported
                 continue
@@ -75,6 +93,8 @@ public struct PlaybookLoader {
                                    hint: "Add `hosts: all` (or a pattern) to the play.", kind: .parse)
         }
         roles = []
+        roleHandlers = []
+        roleHandlerFiles = []
         let tags = (TagList.parse(entry.dict?["tags"] ?? .none) + importTags).uniqued()
         var context = TaskContext(file: entry.file, directory: directory, tags: tags, roleName: nil, roleDirectory: nil,
                                   playDirectory: directory)
@@ -92,8 +112,9 @@ public struct PlaybookLoader {
         var keywords = entry.dict ?? PyDict()
         for k in ["pre_tasks", "tasks", "post_tasks", "handlers", "roles"] { keywords[k] = nil }
         let name = entry.dict?["name"].map(\.pythonString) ?? hostsName(hosts.value)
+        // Roles' handlers come before the play's own, as ansible-core's compile_roles_handlers.
         var play = Play(name: name, hosts: hosts.value, tags: tags, keywords: keywords, sections: sections,
-                        handlers: handlers, location: entry.location)
+                        handlers: roleHandlers + handlers, location: entry.location)
         play.roles = roles
         play.directory = directory
         return play
@@ -126,6 +147,25 @@ public struct PlaybookLoader {
                     play.sections[s].items[i] = .block(block)
                 }
             }
+        }
+    }
+
+    /// An `import_playbook` entry: a file name as a string, and only `PlaybookInclude` keys
+    /// beside it (exit 4 otherwise, as in ansible-core).
+    static func validateImport(_ entry: Located, _ imported: Located) throws(Diagnostic) {
+        for (key, loc) in entry.keys where !TaskKeywords.playbookInclude.contains(key) {
+            throw Diagnostic.error("'\(key)' is not a valid attribute for a PlaybookInclude", at: loc,
+                                   hint: "An import_playbook entry takes the file name and vars, tags, when; put plays in the imported file.",
+                                   kind: .parse)
+        }
+        switch imported.value {
+        case .none:
+            throw Diagnostic.error("The field 'import_playbook' is required but was not set.", at: imported.location,
+                                   hint: "Name the playbook file to import.", kind: .parse)
+        case .list, .dict:
+            throw Diagnostic.error("The field 'import_playbook' is supposed to be a string type, however the incoming data structure is a \(imported.value.pythonTypeName)",
+                                   at: imported.location, hint: "Name one playbook file: `import_playbook: other.yml`.", kind: .parse)
+        default: break
         }
     }
 

@@ -87,6 +87,13 @@ public struct Block: Sendable {
 public indirect enum TaskItem: Sendable {
     case task(Task)
     case block(Block)
+
+    public var location: SourceLocation {
+        switch self {
+        case .task(let task): return task.location
+        case .block(let block): return block.location
+        }
+    }
 }
 
 /// A play: its hosts, keywords and task lists, roles already expanded into blocks.

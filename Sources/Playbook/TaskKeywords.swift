@@ -20,8 +20,22 @@ public enum TaskKeywords {
         "validate_argspec", "roles", "handlers", "pre_tasks", "post_tasks", "tasks", "force_handlers",
         "max_fail_percentage", "serial", "strategy", "order",
     ])
+    /// Keys an `import_playbook` entry takes (ansible-core's `PlaybookInclude`: `Base`,
+    /// `Conditional` and `Taggable`, no collections or delegation).
+    public static let playbookInclude: Set<String> = base.subtracting(["collections", "delegate_to", "delegate_facts"])
+        .union(importPlaybook)
+    /// The spellings of `import_playbook`.
+    public static let importPlaybook: Set<String> = ["import_playbook", "ansible.builtin.import_playbook", "ansible.legacy.import_playbook"]
     /// Keys of a `roles:` entry besides the role's own parameters.
     public static let roleEntry: Set<String> = base.union(["role"])
+
+    /// The lookup plugins ansible-core ships: `with_<name>` for any other name is not a task
+    /// keyword but an unknown attribute, refused at load.
+    public static let lookups: Set<String> = [
+        "config", "csvfile", "dict", "env", "file", "fileglob", "first_found", "indexed_items", "ini",
+        "inventory_hostnames", "items", "lines", "list", "nested", "password", "pipe", "random_choice", "sequence",
+        "subelements", "template", "together", "unvault", "url", "varnames", "vars",
+    ]
 
     /// `with_items`, `with_dict`, ... (`loop_with` in ansible-core).
     public static func isLoopWith(_ key: String) -> Bool { key.hasPrefix("with_") && key.count > 5 }

@@ -56,7 +56,15 @@ public struct PlaybookCommand: ParsableCommand {
     var explainVar: String?
 
     // MARK: execution
-    @Option(name: [.customShort("f"), .customLong("forks")], help: "Number of parallel processes to use (default=5).")
+    /// A count too large for an Int is as many forks as there can be (ansible-playbook accepts any size).
+    @Option(name: [.customShort("f"), .customLong("forks")], help: "Number of parallel processes to use (default=5).",
+            transform: { text in
+                if let n = Int(text) { return n }
+                guard !text.isEmpty, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) else {
+                    throw ValidationError("argument -f/--forks: invalid int value: '\(text)'")
+                }
+                return Int.max
+            })
     var forks: Int?
     @Flag(name: [.customShort("C"), .customLong("check")], help: "Don't make any changes; instead, try to predict some of the changes that may occur.")
     var check = false
@@ -74,7 +82,8 @@ public struct PlaybookCommand: ParsableCommand {
     var user: String?
     @Option(name: [.customLong("private-key"), .customLong("key-file")], help: "Use this file to authenticate the connection.")
     var privateKey: String?
-    @Option(name: [.customShort("T"), .customLong("timeout")], help: "Override the connection timeout in seconds.")
+    /// `-T -5` takes -5 as the value, as Python's argparse does for a negative number.
+    @Option(name: [.customShort("T"), .customLong("timeout")], parsing: .unconditional, help: "Override the connection timeout in seconds.")
     var timeout: Int?
     @Option(name: .customLong("ssh-common-args"), parsing: .unconditional, help: "Common arguments to pass to ssh.")
     var sshCommonArgs: String?

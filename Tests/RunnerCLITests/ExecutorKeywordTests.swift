@@ -41,6 +41,8 @@ struct ExecutorKeywordTests {
         case "results":
             #expect(Self.results(stdout) == Self.results(want), "\(stdout)")
             #expect(Self.recap(stdout) == Self.recap(want), "\(stdout)")
+        case "outcomes":
+            #expect(Self.outcomes(stdout) == Self.outcomes(want), "\(stdout)")
         case "json-stats":
             // The json callback's document carries timings; its stats parts must be equal.
             let got = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any], "\(stdout)")
@@ -83,6 +85,24 @@ struct ExecutorKeywordTests {
             if line.hasPrefix(" ") || line == "}", !out.isEmpty { out[out.count - 1] += "\n" + line } else { out.append(line) }
         }
         return out.sorted()
+    }
+
+    /// Banners and per-host result lines (with their indented bodies) in order, and the recap:
+    /// the error reports between them left out.
+    static func outcomes(_ text: String) -> [String] {
+        var out: [String] = []
+        var keeping = false, inRecap = false
+        for line in lines(text) {
+            inRecap = inRecap || line.hasPrefix("PLAY RECAP")
+            if inRecap || ["PLAY [", "TASK [", "ok: ", "changed: ", "failed: ", "fatal: ", "skipping: ", "...ignoring", "PLAY RECAP"]
+                .contains(where: line.hasPrefix) || (keeping && (line.hasPrefix(" ") || line == "}")) {
+                out.append(line)
+                keeping = true
+            } else {
+                keeping = false
+            }
+        }
+        return out
     }
 
     static func recap(_ text: String) -> String {

@@ -47,8 +47,6 @@ struct ListingGoldenTests {
         "err_mixed_int_str_tags#3": "deliberate: ansible-playbook crashes (exit 250, a TypeError sorting int and str tags); runner lists the tags instead",
         "err_mixed_int_str_tags#4": "deliberate: ansible-playbook crashes (exit 250, a TypeError sorting int and str tags); runner lists the tags instead",
         "err_removed_include#0": "the removed `include:` action is not reported with ansible's message/exit code yet",
-        "err_role_bad_meta#0": "meta/main.yml shape errors (dependencies not a list, bad YAML) are not validated yet",
-        "err_role_bad_meta#3": "meta/main.yml shape errors (dependencies not a list, bad YAML) are not validated yet",
         "err_tags_wrong_type#1": "tags of a wrong type (dict, float) are not rejected yet",
         "tags_int_values#1": "deliberate: ansible-playbook crashes (exit 250, a TypeError sorting int and str tags); runner lists the tags instead",
         "tags_int_values#2": "deliberate: ansible-playbook crashes (exit 250, a TypeError sorting int and str tags); runner lists the tags instead",

@@ -12,6 +12,8 @@ with the arguments, environment and how ExecutorKeywordTests compares them:
   "exact"   the whole stdout
   "sorted"  the lines sorted (hosts run at once: ansible's order depends on timing)
   "results" the result lines sorted and the recap exact, banners left out (strategy: free)
+  "outcomes" the banners and result lines in order and the recap exact, error reports left
+            out (their "caused by" chains point into the YAML where runner points at the task)
   "json-stats" the json callback's custom_stats, global_custom_stats and stats
   "masked"  the whole stdout, with what differs from run to run masked on both sides: the
             temporary file a template's diff names as its "after" (runner names the template),
@@ -55,6 +57,8 @@ CASES = {
                                        "ANSIBLE_CALLBACK_RESULT_INDENTATION": "2"}, "args": ["-v"], "compare": "masked"},
     "diff_yaml": {"args": ["--check", "--diff"], "env": {"ANSIBLE_CALLBACK_RESULT_FORMAT": "yaml"}, "compare": "masked"},
     "keywords_misc": {},
+    "keyword_values": {"compare": "outcomes"},
+    "role_handlers": {},
     "import_playbook": {},
     "block_inheritance": {},
     "vars_prompt_no_tty": {},
