@@ -52,8 +52,15 @@ extension PlaybookExecutor {
             let view = scope.overlay(registerView(task, outcome.result))
             let done = (try? engine.evaluateConditional(until, vars: view, origin: task.location)) ?? false
             if done { break }
+            // ansible announces every attempt that did not meet `until`, the last one included.
+            var shown = outcome.result
+            shown.values["retries"] = .int(retries)
+            callback.retrying(host: host, taskName: task.callbackName, retriesLeft: retries - attempt,
+                              result: noLog(task, host: host) ? TaskResult(Self.censored(shown.values)) : shown)
             if attempt == retries {
+                // Failed by the executor, not by an error: ansible reports no error for it.
                 outcome.result.values["failed"] = true
+                outcome.result.values["_ansible_error_none"] = true
                 break
             }
             if delay > 0 {

@@ -31,6 +31,17 @@ enum Lookups {
         return .value(.list(try resolved.map { x throws(TemplateError) in try r.concrete(x) }))
     }
 
+    /// `value` with the last key of `path` removed from the mapping the rest of the path leads to.
+    static func removing(_ path: [String], from value: Value) -> Value {
+        guard case .dict(var d) = value, let first = path.first else { return value }
+        if path.count == 1 {
+            d[.string(first)] = nil
+        } else if let inner = d[.string(first)] {
+            d[.string(first)] = removing(Array(path.dropFirst()), from: inner)
+        }
+        return .dict(d)
+    }
+
     static func flatTerms(_ terms: [JValue], _ r: Renderer) throws(TemplateError) -> [Value] {
         var out: [Value] = []
         for t in terms {
@@ -221,7 +232,14 @@ enum Lookups {
         case "subelements":
             guard terms.count >= 2, let f = Filters.table["subelements"] else { return [] }
             let res = try r.concrete(try f(r, terms[0], Arguments(positional: [terms[1]], keywords: kw.keywords)))
-            return (res.listValue ?? []).map { .value($0) }
+            // The lookup pops the list it walks from the parent (`subvalue.pop(subkey)`), so each
+            // item's first element lacks that key, unlike the `subelements` filter's.
+            let path = (try r.concrete(terms[1])).pythonString.split(separator: ".").map(String.init)
+            return (res.listValue ?? []).map { pair in
+                guard case .list(var both) = pair, both.count == 2 else { return .value(pair) }
+                both[0] = Self.removing(path, from: both[0])
+                return .value(.list(both))
+            }
         case "sequence":
             return try SequenceLookup.run(terms, kw, r)
         case "random_choice":

@@ -22,17 +22,15 @@ struct AssertModule: Module {
                 v["changed"] = false
                 v["failed"] = true
                 v["msg"] = context.args["fail_msg"] ?? context.args["msg"] ?? .string("Assertion failed")
+                if !quiet { v["_ansible_verbose_always"] = true }
                 return TaskResult(v)
             }
         }
         var v = PyDict()
         v["changed"] = false
-        if quiet {
-            v["msg"] = "All assertions passed"
-            v["_ansible_verbose_always"] = false
-        } else {
-            v["msg"] = context.args["success_msg"] ?? .string("All assertions passed")
-        }
+        // Shown with its result unless quiet, as ansible's assert action marks it.
+        if !quiet { v["_ansible_verbose_always"] = true }
+        v["msg"] = context.args["success_msg"] ?? .string("All assertions passed")
         return TaskResult(v)
     }
 }

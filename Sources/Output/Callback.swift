@@ -18,6 +18,8 @@ public protocol Callback: AnyObject, Sendable {
     func recap(_ stats: [(host: String, stats: HostRecap)])
     /// `max_fail_percentage` ended the play: "NO MORE HOSTS LEFT".
     func noHostsRemaining()
+    /// An `until` attempt that failed: `FAILED - RETRYING: [host]: task (N retries left).`
+    func retrying(host: String, taskName: String, retriesLeft: Int, result: TaskResult)
     /// A line an action prints itself (`pause`'s "Pausing for N seconds").
     func display(_ text: String)
     /// `set_stats` data after the recap (ANSIBLE_SHOW_CUSTOM_STATS): per host, then the run's.
@@ -28,6 +30,7 @@ public protocol Callback: AnyObject, Sendable {
 }
 
 extension Callback {
+    public func retrying(host: String, taskName: String, retriesLeft: Int, result: TaskResult) {}
     public func noHostsRemaining() {}
     public func display(_ text: String) {}
     public func customStats(perHost: [(String, PyDict)], run: PyDict?) {}

@@ -32,7 +32,7 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
     /// ansible-core's default colours (`COLOR_OK`, `COLOR_CHANGED`, ...).
     enum Palette {
         static let ok = "0;32", changed = "0;33", skip = "0;36", error = "0;31", unreachable = "1;31",
-                   included = "0;36", warn = "1;35"
+                   included = "0;36", warn = "1;35", retry = "1;30"
     }
 
     /// `text` with each of its lines in `code`, when colours are on.
@@ -89,7 +89,7 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
                 shown["results"] = nil
                 failure(host: host, shown, short: short, location: location, ignored: ignored,
                         causes: result.values["_ansible_error_causes"]?.listValue ?? [],
-                        summary: result.values["_ansible_error_summary"]?.pythonString)
+                        summary: result.values["_ansible_error_summary"]?.pythonString, raw: result.values)
             case .skipped: emit("skipping: [\(host)]\n", Palette.skip)
             default: break
             }
@@ -99,7 +99,7 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         case .failed:
             failure(host: host, shown, short: short, location: location, ignored: ignored,
                         causes: result.values["_ansible_error_causes"]?.listValue ?? [],
-                        summary: result.values["_ansible_error_summary"]?.pythonString)
+                        summary: result.values["_ansible_error_summary"]?.pythonString, raw: result.values)
         case .unreachable:
             report("[ERROR]: \(shown["msg"]?.pythonString ?? "Task failed.")\n", location: location)
             emitLine("fatal: [\(host)]: UNREACHABLE! => \(dump(shown))", Palette.unreachable)
@@ -110,8 +110,9 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
             if diff.result { fileDiff(result.values) }
             let word = result.status == .changed ? "changed" : "ok"
             let code = result.status == .changed ? Palette.changed : Palette.ok
-            let always = result.values["_ansible_verbose_always"] != nil || debug
-            if (verbosity > 0 || always) && result.values["_ansible_verbose_override"] == nil {
+            // `_run_is_verbose`: the flags count when they are True, not merely there.
+            let always = result.values["_ansible_verbose_always"] == .bool(true) || debug
+            if (verbosity > 0 || always) && result.values["_ansible_verbose_override"] != .bool(true) {
                 var body = shown
                 if debug { body = Self.cleanDebug(body) }
                 emitLine("\(word): [\(host)] => \(dump(body, verboseAlways: always))", code)
@@ -151,7 +152,7 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
             let code = status == .changed ? Palette.changed : Palette.ok
             if (debug || verbosity > 0) && item["censored"] == nil {
                 if debug { body = Self.cleanDebug(body) }
-                let always = item["_ansible_verbose_always"] != nil || debug
+                let always = item["_ansible_verbose_always"] == .bool(true) || debug
                 emitLine("\(word): [\(host)] => (item=\(shownLabel)) => \(dump(body, verboseAlways: always))", code)
             } else {
                 emit("\(word): [\(host)] => (item=\(shownLabel))\n", code)
@@ -162,7 +163,7 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
     /// ansible-core 2.21's failure report: the error with the task's origin and source lines,
     /// then the result without its `failed` flag, then `...ignoring` when ignored.
     func failure(host: String, _ values: PyDict, short: String, location: SourceLocation, ignored: Bool, causes: [Value] = [],
-                 summary: String? = nil) {
+                 summary: String? = nil, raw: PyDict = PyDict()) {
         var body = values
         body["failed"] = nil
         // The traceback is ansible's -vvv business; the report leaves it out.
@@ -176,7 +177,9 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         // connection or privilege escalation error ("Task failed: Incorrect sudo password") are
         // the task's failure, not its action's: the message says so itself.
         let ownWords = values["timedout"] != nil || (short != "fail" && message.hasPrefix("Task failed: "))
-        if !causes.isEmpty, values["censored"] == nil {
+        if raw["_ansible_error_none"] == .bool(true) {
+            // Failed without an error (an `until` never met): no report, as in ansible.
+        } else if !causes.isEmpty, values["censored"] == nil {
             // ansible's default callback shows such a result without its `changed`.
             body["changed"] = nil
             report("[ERROR]: \(message)\n\nTask failed.\n", location: location, causes: causes)
@@ -184,7 +187,7 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
             report(ownWords ? "[ERROR]: \(message)\n" : "[ERROR]: Task failed: \(kind) failed: \(message)\n",
                    location: location)
         }
-        emitLine("fatal: [\(host)]: FAILED! => \(dump(body))", Palette.error)
+        emitLine("fatal: [\(host)]: FAILED! => \(dump(body, verboseAlways: raw["_ansible_verbose_always"] == .bool(true)))", Palette.error)
         if ignored { emit("...ignoring\n", Palette.skip) }
     }
 
@@ -258,6 +261,19 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
     public func error(_ diagnostic: Diagnostic) { writeError(paint(DiagnosticRenderer().render(diagnostic) + "\n", Palette.error)) }
 
     public func noHostsRemaining() { banner("NO MORE HOSTS LEFT") }
+
+    /// `v2_runner_retry`, in `COLOR_DEBUG`; the attempt's result follows at -vvv (or when the
+    /// result is verbose-always).
+    public func retrying(host: String, taskName: String, retriesLeft: Int, result: TaskResult) {
+        var text = "FAILED - RETRYING: [\(host)]: \(taskName) (\(retriesLeft) retries left)."
+        let always = result.values["_ansible_verbose_always"] == .bool(true)
+        if (verbosity > 2 || always) && result.values["_ansible_verbose_override"] != .bool(true) {
+            var body = result.values
+            for k in body.keys where k.pythonString.hasPrefix("_ansible") || k.pythonString == "action" { body[k] = nil }
+            text += "Result was: " + dump(body, verboseAlways: always)
+        }
+        emitLine(text, Palette.retry)
+    }
 
     public func display(_ text: String) { write(text + "\n") }
 

@@ -50,7 +50,6 @@ enum JinjaPending {
         "lk-csvfile": "ini/csvfile lookups and lookup edge cases not implemented yet",
         "lk-ini": "ini/csvfile lookups and lookup edge cases not implemented yet",
         "lk-ini-missing-key": "ini/csvfile lookups and lookup edge cases not implemented yet",
-        "lk-subelements": "ini/csvfile lookups and lookup edge cases not implemented yet",
         "path-basename-int": "commonpath, normpath and win_* path filters not implemented yet",
         "path-commonpath": "commonpath, normpath and win_* path filters not implemented yet",
         "path-normpath": "commonpath, normpath and win_* path filters not implemented yet",

@@ -63,6 +63,7 @@ CASES = {
     "block_inheritance": {},
     "vars_prompt_no_tty": {},
     "error_reports": {},
+    "retries_and_assert": {"compare": "masked"},
     "result_json_verbose": {"args": ["-v"], "compare": "masked"},
 }
 
