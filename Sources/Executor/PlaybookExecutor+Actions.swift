@@ -103,6 +103,16 @@ extension PlaybookExecutor {
             v["include"] = .string(target)
             return HostOutcome(result: TaskResult(v), included: [IncludedBatch(target: target, items: items, vars: PyDict(),
                                                                                         shown: URL(fileURLWithPath: file).standardizedFileURL.path)])
+        } catch where error.message.hasPrefix("Unable to retrieve file contents.") {
+            // Reported in ansible's words for a missing controller file (with the remote_src
+            // advice); runner keeps the task's origin under it, which ansible leaves out.
+            var v = PyDict()
+            v["changed"] = false
+            v["failed"] = true
+            v["msg"] = .string(error.message)
+            v["_ansible_error_summary"] = .string(error.message + " If you are using a module and expect the file to exist on the remote, see the remote_src option.")
+            v["_ansible_error_own_words"] = true
+            return HostOutcome(result: TaskResult(v), included: nil)
         } catch {
             return HostOutcome(result: .failed(error.message), included: nil, abort: error.kind == .parse ? error : nil)
         }

@@ -50,7 +50,14 @@ extension PlaybookExecutor {
             guard let until = task.keywords["until"] else { break }
             outcome.result.values["attempts"] = .int(attempt)
             let view = scope.overlay(registerView(task, outcome.result))
-            let done = (try? engine.evaluateConditional(until, vars: view, origin: task.location)) ?? false
+            let done: Bool
+            do {
+                done = try engine.evaluateConditional(until, vars: view, origin: task.location)
+            } catch {
+                // A broken `until` fails the task at once, reported as ansible reports it.
+                outcome.result = TaskResult(PyDict([("failed", true), ("msg", .string("Task failed: An 'until' expression failed: \(error.message)"))]))
+                break
+            }
             if done { break }
             // ansible announces every attempt that did not meet `until`, the last one included.
             var shown = outcome.result

@@ -179,6 +179,8 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         let ownWords = values["timedout"] != nil || (short != "fail" && message.hasPrefix("Task failed: "))
         if raw["_ansible_error_none"] == .bool(true) {
             // Failed without an error (an `until` never met): no report, as in ansible.
+        } else if raw["_ansible_error_own_words"] == .bool(true) {
+            report("[ERROR]: \(message)\n", location: location)
         } else if !causes.isEmpty, values["censored"] == nil {
             // ansible's default callback shows such a result without its `changed`.
             body["changed"] = nil

@@ -21,7 +21,9 @@ extension PlaybookLoader {
             candidates.append((playDirectory as NSString).appendingPathComponent(target))
         }
         guard let file = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-            throw Diagnostic.error("Could not find or access '\(target)' (include_tasks)", at: task.location,
+            // ansible-core's AnsibleFileNotFound, naming the first place it looked.
+            let path = URL(fileURLWithPath: candidates[0]).standardizedFileURL.path
+            throw Diagnostic.error(Self.fileNotFound(path), at: task.location,
                                    hint: "include_tasks paths are relative to the including file, the role's tasks/ or the playbook folder.")
         }
         let loaded = try YAMLLoader.loadFile(file)
@@ -36,6 +38,11 @@ extension PlaybookLoader {
                                   roleName: task.roleName, roleDirectory: roleDirectory, roleIndex: task.roleIndex,
                                   playDirectory: playDirectory)
         return (file, try taskList(list, context))
+    }
+
+    /// ansible-core's message for a controller file that is not there.
+    public static func fileNotFound(_ path: String) -> String {
+        "Unable to retrieve file contents. Could not find or access '\(path)' on the Ansible Controller: [Errno 2] No such file or directory: '\(path)'"
     }
 
     /// The role named by `include_role`, its tasks (dependencies first) and its handlers, which
