@@ -15,6 +15,14 @@ public enum KeywordTypes {
     static let loopControl: Set<String> = ["loop_var", "index_var", "label", "pause", "extended", "extended_allitems", "break_when"]
 
     /// Checks a play, block, task or handler mapping; `kind` names it in messages ("Play", "Task").
+    /// What ansible takes as tags: nothing, a list, or text (split at commas).
+    static func isTagList(_ value: Value) -> Bool {
+        switch value {
+        case .none, .list, .tuple, .string, .unsafe: return true
+        default: return false
+        }
+    }
+
     static func validate(_ entry: Located, kind: String) throws(Diagnostic) {
         guard let dict = entry.dict else { return }
         for key in stringFields {
@@ -34,7 +42,8 @@ public enum KeywordTypes {
                                        hint: "Variable names are letters, digits and underscores, not starting with a digit.")
             }
         }
-        if let tags = entry.child("tags"), tags.value.dictValue != nil {
+        // Taggable._load_tags: a list or a comma-separated string; anything else is refused.
+        if let tags = entry.child("tags"), !Self.isTagList(tags.value) {
             throw Diagnostic.error("tags must be specified as a list", at: tags.location, hint: "Write `tags: [a, b]` or `tags: a`.")
         }
         guard kind == "Task" || kind == "Handler" else { return }

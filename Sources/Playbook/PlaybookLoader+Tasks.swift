@@ -105,6 +105,10 @@ extension PlaybookLoader {
         }
         var action: String
         var rawArgs: Value
+        if dict["action"] != nil && dict["local_action"] != nil {
+            throw Diagnostic.error("action and local_action are mutually exclusive", at: entry.location,
+                                   hint: "Keep one: local_action is action with delegate_to: localhost.", kind: .parse)
+        }
         if let spec = dict["action"] ?? dict["local_action"] {
             guard candidates.isEmpty else {
                 throw Diagnostic.error("conflicting action statements: action, \(candidates[0].0)", at: candidates[0].1,
@@ -126,6 +130,11 @@ extension PlaybookLoader {
         }
         // A module named through `action:`/`local_action:` is resolved when the task runs, as in
         // ansible-core ("Cannot resolve ... to an action or module", a failed host).
+        if ["include", "ansible.builtin.include", "ansible.legacy.include"].contains(action) {
+            throw Diagnostic.error("The 'ansible.builtin.include' action plugin has been removed. Use include_tasks or import_tasks instead. "
+                                   + "This feature was removed from ansible-core in a release after 2023-05-16.", at: entry.location,
+                                   hint: "Use include_tasks (dynamic) or import_tasks (static) with the same file.", kind: .general)
+        }
         guard ModuleCatalog.isKnown(action) || dict["action"] != nil || dict["local_action"] != nil else {
             throw Diagnostic.error("couldn't resolve module/action '\(action)'. This often indicates a misspelling, missing collection, or incorrect module path.",
                                    at: entry.keyLocation(action), hint: "Check the module name; runner knows ansible.builtin modules by short name and FQCN.",

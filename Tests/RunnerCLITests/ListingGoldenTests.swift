@@ -42,12 +42,9 @@ struct ListingGoldenTests {
     /// Runs that do not match yet, each with the reason; `withKnownIssue` fails the test if one
     /// of them starts to match, so this list can only shrink.
     static let pending: [String: String] = [
-        "err_action_and_module#1": "action: plus a module key in one task is not detected when both name the same module",
         "err_mixed_int_str_tags#2": "deliberate: ansible-playbook crashes (exit 250, a TypeError sorting int and str tags); runner lists the tags instead",
         "err_mixed_int_str_tags#3": "deliberate: ansible-playbook crashes (exit 250, a TypeError sorting int and str tags); runner lists the tags instead",
         "err_mixed_int_str_tags#4": "deliberate: ansible-playbook crashes (exit 250, a TypeError sorting int and str tags); runner lists the tags instead",
-        "err_removed_include#0": "the removed `include:` action is not reported with ansible's message/exit code yet",
-        "err_tags_wrong_type#1": "tags of a wrong type (dict, float) are not rejected yet",
         "tags_int_values#1": "deliberate: ansible-playbook crashes (exit 250, a TypeError sorting int and str tags); runner lists the tags instead",
         "tags_int_values#2": "deliberate: ansible-playbook crashes (exit 250, a TypeError sorting int and str tags); runner lists the tags instead",
     ]
