@@ -113,6 +113,16 @@ extension PlaybookExecutor {
             v["_ansible_error_summary"] = .string(error.message + " If you are using a module and expect the file to exist on the remote, see the remote_src option.")
             v["_ansible_error_own_words"] = true
             return HostOutcome(result: TaskResult(v), included: nil)
+        } catch where error.kind != .parse && error.location.map({ $0.file != task.location.file && $0.line > 0 }) == true {
+            // A fault inside the included file (not a list of tasks): reported where it is.
+            var v = PyDict()
+            v["changed"] = false
+            v["failed"] = true
+            v["msg"] = .string(error.message)
+            v["_ansible_error_own_words"] = true
+            let at = error.location!
+            v["_ansible_error_origin"] = .dict(PyDict([("file", .string(at.file)), ("line", .int(at.line)), ("column", .int(at.column))]))
+            return HostOutcome(result: TaskResult(v), included: nil)
         } catch {
             return HostOutcome(result: .failed(error.message), included: nil, abort: error.kind == .parse ? error : nil)
         }

@@ -180,7 +180,11 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         if raw["_ansible_error_none"] == .bool(true) {
             // Failed without an error (an `until` never met): no report, as in ansible.
         } else if raw["_ansible_error_own_words"] == .bool(true) {
-            report("[ERROR]: \(message)\n", location: location)
+            var at = location
+            if let o = raw["_ansible_error_origin"]?.dictValue, let file = o["file"]?.pythonString {
+                at = SourceLocation(file: file, line: Int(o["line"]?.pythonString ?? "") ?? 0, column: Int(o["column"]?.pythonString ?? "") ?? 0)
+            }
+            report("[ERROR]: \(message)\n", location: at)
         } else if !causes.isEmpty, values["censored"] == nil {
             // ansible's default callback shows such a result without its `changed`.
             body["changed"] = nil

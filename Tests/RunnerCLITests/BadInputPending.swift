@@ -5,7 +5,6 @@ enum BadInputPending {
     typealias Check = BadInputTests.Check
 
     static let extraNames = "the case's faulty file is the playbook; runner's error for a bad -e value names the -e option instead"
-    static let includeOrigin = "an included file that is not a list of tasks: runner reports the failure at the include task, not at the included file's line:column"
     static let recursion = "deliberate: a playbook or tasks file that imports itself overflows ansible-playbook's stack (a Python traceback, exit 250); runner names the import loop and its location (exit 4)"
     static let crash = "deliberate: ansible-playbook crashes on this input with a Python traceback (exit 250); runner refuses it with an error instead, located when the input is a file"
     static let alias = "deliberate: runner refuses YAML alias bombs and recursive aliases at load (exit 4) so that a few lines of YAML cannot exhaust the controller's memory; ansible-playbook expands them"
@@ -17,7 +16,6 @@ enum BadInputPending {
         "import_playbook_self": ([.exitCode], recursion),
         "import_tasks_self": ([.exitCode], recursion),
         "include_tasks_binary": ([.exitCode], utf16),
-        "include_tasks_is_dict": ([.location], includeOrigin),
         "limit_file_binary": ([.exitCode], crash),
         "play_serial_dict": ([.exitCode], crash),
         "play_serial_string": ([.exitCode], crash),
