@@ -4,7 +4,7 @@
 enum BadInputPending {
     typealias Check = BadInputTests.Check
 
-    static let extraNames = "the case's faulty file is the playbook; runner's error for a bad -e value names the -e option instead"
+    static let extraNames = "deliberate: the faulty input is the -e value, not the playbook the case names; runner's error names the -e option and quotes the value (ansible-playbook names neither)"
     static let recursion = "deliberate: a playbook or tasks file that imports itself overflows ansible-playbook's stack (a Python traceback, exit 250); runner names the import loop and its location (exit 4)"
     static let crash = "deliberate: ansible-playbook crashes on this input with a Python traceback (exit 250); runner refuses it with an error instead, located when the input is a file"
     static let alias = "deliberate: runner refuses YAML alias bombs and recursive aliases at load (exit 4) so that a few lines of YAML cannot exhaust the controller's memory; ansible-playbook expands them"
