@@ -36,36 +36,14 @@ struct DeployModuleTests {
     }
 
     static func run(_ playbook: String, port: Int? = nil) throws -> Run {
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("runner-deploy-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: directory.appendingPathComponent(playbook), to: work.appendingPathComponent(playbook))
-        try "h1 ansible_connection=local\n".write(to: work.appendingPathComponent("hosts"), atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = try CommandLineGoldenTests.runner()
-        process.arguments = ["-i", "hosts", playbook] + options(playbook) + (port.map { ["-e", "{\"http_port\": \($0)}"] } ?? [])
-        process.currentDirectoryURL = work
-        var env = ProcessInfo.processInfo.environment
-        env["ANSIBLE_STDOUT_CALLBACK"] = "json"
-        env["ANSIBLE_NOCOLOR"] = "1"
-        process.environment = env
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        let start = try #require(text.firstIndex(of: "{"), "no JSON document: \(text)")
-        let doc = try #require(try JSONSerialization.jsonObject(with: Data(text[start...].utf8)) as? [String: Any])
-        var results: [(String, [String: Any])] = []
-        for play in doc["plays"] as? [[String: Any]] ?? [] {
-            for task in play["tasks"] as? [[String: Any]] ?? [] {
-                let name = (task["task"] as? [String: Any])?["name"] as? String ?? ""
-                if let r = (task["hosts"] as? [String: Any])?["h1"] as? [String: Any] { results.append((name, r)) }
-            }
+        let (code, tasks, work) = try TransferModuleTests.runFixture(
+            playbook, from: directory, prefix: "runner-deploy",
+            arguments: options(playbook) + (port.map { ["-e", "{\"http_port\": \($0)}"] } ?? []))
+        let results = tasks.compactMap { task -> (String, [String: Any])? in
+            let name = (task["task"] as? [String: Any])?["name"] as? String ?? ""
+            return ((task["hosts"] as? [String: Any])?["h1"] as? [String: Any]).map { (name, $0) }
         }
-        return Run(code: process.terminationStatus, results: results, work: work)
+        return Run(code: code, results: results, work: work)
     }
 
     /// A result normalised as `record_deploy.py` does it (reasons of a "Failed to find handler"

@@ -54,13 +54,23 @@ struct TransferModuleTests {
     }
 
     static func run(_ playbook: String, port: Int, _ extra: [String] = []) throws -> Run {
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("runner-xfer-\(UUID().uuidString)")
+        let (code, tasks, work) = try runFixture(playbook, from: directory, prefix: "runner-xfer",
+                                                 arguments: ["-e", "{\"http_port\": \(port)}"] + extra)
+        return Run(code: code, results: tasks.compactMap { ($0["hosts"] as? [String: Any])?["h1"] as? [String: Any] }, work: work)
+    }
+
+    /// Copies a fixture playbook into a fresh folder with a one-host local inventory (h1), runs
+    /// it with the json callback and returns the exit code, every task entry of the document and
+    /// the folder (which the caller removes).
+    static func runFixture(_ playbook: String, from fixtures: URL, prefix: String, arguments: [String]) throws
+        -> (code: Int32, tasks: [[String: Any]], work: URL) {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: directory.appendingPathComponent(playbook), to: work.appendingPathComponent(playbook))
+        try FileManager.default.copyItem(at: fixtures.appendingPathComponent(playbook), to: work.appendingPathComponent(playbook))
         try "h1 ansible_connection=local\n".write(to: work.appendingPathComponent("hosts"), atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = try CommandLineGoldenTests.runner()
-        process.arguments = ["-i", "hosts", playbook, "-e", "{\"http_port\": \(port)}"] + extra
+        process.arguments = ["-i", "hosts", playbook] + arguments
         process.currentDirectoryURL = work
         var env = ProcessInfo.processInfo.environment
         env["ANSIBLE_STDOUT_CALLBACK"] = "json"
@@ -76,13 +86,8 @@ struct TransferModuleTests {
         let text = String(decoding: data, as: UTF8.self)
         let start = try #require(text.firstIndex(of: "{"), "no JSON document: \(text)")
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(text[start...].utf8)) as? [String: Any])
-        var results: [[String: Any]] = []
-        for play in doc["plays"] as? [[String: Any]] ?? [] {
-            for task in play["tasks"] as? [[String: Any]] ?? [] {
-                if let r = (task["hosts"] as? [String: Any])?["h1"] as? [String: Any] { results.append(r) }
-            }
-        }
-        return Run(code: process.terminationStatus, results: results, work: work)
+        let tasks = (doc["plays"] as? [[String: Any]] ?? []).flatMap { $0["tasks"] as? [[String: Any]] ?? [] }
+        return (process.terminationStatus, tasks, work)
     }
 
     /// A result normalised as `record_transfer.py` does it.
