@@ -8,6 +8,13 @@ struct FileDiff {
     var before: PyDict
     var after: PyDict
 
+    /// Owner, group and mode changes alone (no path, no state).
+    init(changesFrom old: RemoteStat, to new: RemoteStat) {
+        before = PyDict()
+        after = PyDict()
+        attributes(from: old, to: new)
+    }
+
     init(path: String, state: String, previous: RemoteStat?) {
         before = PyDict([("path", .string(path))])
         after = before
@@ -41,10 +48,7 @@ extension FileDiff {
     /// lineinfile's and blockinfile's `diff`, returned in and outside diff mode: the content
     /// (left empty outside diff mode), then the owner, group and mode changes made on the way.
     static func textFile(path: String, before: [UInt8], after: [UInt8], diffMode: Bool, old: RemoteStat, new: RemoteStat) -> Value {
-        var changes = FileDiff(path: path, state: "", previous: nil)
-        changes.before = PyDict()
-        changes.after = PyDict()
-        changes.attributes(from: old, to: new)
+        let changes = FileDiff(changesFrom: old, to: new)
         var attributes = PyDict()
         if !changes.before.isEmpty {
             attributes["before"] = .dict(changes.before)

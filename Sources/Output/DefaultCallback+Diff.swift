@@ -58,7 +58,7 @@ extension DefaultCallback {
             let yaml = PyYAMLEmitter.dump(.dict(d), indent: 4, lossy: resultFormat.pretty != false)
             text = ResultFormat.textwrapIndent(yaml, "    ") + "\n"
         case .dict(let d):
-            text = JSONText.encode(Self.sortedKeys(.dict(d)), indent: 4) + "\n"
+            text = JSONText.encode(ResultFormat.sortedKeys(.dict(d)), indent: 4) + "\n"
         default: text = side.pythonString
         }
         var lines = text.pythonSplitLines(keepEnds: true)
@@ -66,17 +66,6 @@ extension DefaultCallback {
             lines[lines.count - 1] = last + "\n\\ No newline at end of file\n"
         }
         return lines
-    }
-
-    /// `json.dumps(sort_keys=True)`'s order: every mapping's keys sorted, at every depth.
-    static func sortedKeys(_ value: Value) -> Value {
-        switch value {
-        case .dict(let d):
-            return .dict(PyDict(d.items.sorted { $0.key.pythonString < $1.key.pythonString }.map { ($0.key, sortedKeys($0.value)) }))
-        case .list(let items): return .list(items.map(sortedKeys))
-        case .tuple(let items): return .tuple(items.map(sortedKeys))
-        default: return value
-        }
     }
 
     /// ansible's `stringc`: every `\n`-separated part of `text` (the empty one after a final
