@@ -22,7 +22,7 @@ extension PlaybookExecutor {
                   let matched = try? inventory.hosts(matching: Self.patternText(hostsValue), limit: options.limit).hosts else { continue }
             playHostsAll = matched
             playVars = play.keywords["vars"]?.dictValue ?? PyDict()
-            promptVars = promptDefaults(play.keywords["vars_prompt"])
+            promptVars = (try? prompt(play.keywords["vars_prompt"], location: play.location, asking: false)) ?? PyDict()
             for host in matched {
                 anyHost = true
                 if hosts[host] == nil { hosts[host] = HostState() }
@@ -31,16 +31,6 @@ extension PlaybookExecutor {
         }
         if !anyHost { return "No play runs on a host matching the limit; nothing to explain.\n" }
         return out.isEmpty ? "\(variable) is defined nowhere for the hosts of these plays (nor set by any task).\n" : out
-    }
-
-    /// The defaults `vars_prompt` would give without a terminal (explaining never asks).
-    func promptDefaults(_ prompts: Value?) -> PyDict {
-        var out = PyDict()
-        for entry in prompts?.listValue ?? [] {
-            guard let d = entry.dictValue, let name = d["name"], !options.extraVars.contains(name) else { continue }
-            out[name] = d["default"].flatMap { $0.isNone ? nil : $0 } ?? "None"
-        }
-        return out
     }
 
     func explain(_ key: Value, host: String, play: Play) -> String {

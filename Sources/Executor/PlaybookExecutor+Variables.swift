@@ -66,10 +66,11 @@ extension PlaybookExecutor {
     /// hosts still in play change (every task on every host asks for them).
     func magicVars(_ host: String, role: RoleInfo?) -> PyDict {
         let active = activeHosts()
-        let key = "\(play.location)\u{0}\(role?.directory ?? "")\u{0}\(role?.name ?? "")\u{0}" + active.joined(separator: "\u{0}")
-        if let cached = magicVarsCache, cached.key == key { return cached.vars }
+        if let c = magicVarsCache, c.play == play.location, c.role == role?.directory, c.roleName == role?.name, c.active == active {
+            return c.vars
+        }
         let vars = buildMagicVars(role: role, active: active)
-        magicVarsCache = (key, vars)
+        magicVarsCache = MagicVarsCache(play: play.location, role: role?.directory, roleName: role?.name, active: active, vars: vars)
         return vars
     }
 
@@ -196,4 +197,13 @@ extension PlaybookExecutor {
 /// inherited block variables under this key, and are layered above `set_fact` as in ansible.
 enum IncludeParams {
     static let key: Value = "__runner_include_params__"
+}
+
+/// What the last magic variables were built for (play, task's role, hosts still in play).
+struct MagicVarsCache {
+    var play: SourceLocation
+    var role: String?
+    var roleName: String?
+    var active: [String]
+    var vars: PyDict
 }

@@ -47,7 +47,7 @@ public final class PlaybookExecutor: @unchecked Sendable {
     var inventoryVarsCache: [String: PyDict] = [:]
     var varsFilesCache: [String: PyDict] = [:]
     /// The last `magicVars` built, with what it was built for.
-    var magicVarsCache: (key: String, vars: PyDict)?
+    var magicVarsCache: MagicVarsCache?
     /// Set when a play could not start (a broken `vars_files` file): the run stops with
     /// ansible-playbook's exit code for it, 4.
     var playLoadFailed = false
@@ -268,9 +268,10 @@ public final class PlaybookExecutor: @unchecked Sendable {
     /// echo off on the terminal, `confirm` asks twice), an empty answer taking the `default`.
     /// Without a terminal nothing is asked: one warning, and each variable takes its default
     /// (the text "None" when it has none, as ansible's to_text(None)).
-    func prompt(_ prompts: Value?, location: SourceLocation) throws(Diagnostic) -> PyDict {
+    /// With `asking` false (explaining a variable) nothing is asked nor warned about.
+    func prompt(_ prompts: Value?, location: SourceLocation, asking: Bool = true) throws(Diagnostic) -> PyDict {
         var out = PyDict()
-        let interactive = isatty(0) != 0
+        let interactive = asking && isatty(0) != 0
         var warned = false
         for entry in prompts?.listValue ?? [] {
             guard let d = entry.dictValue, let name = d["name"] else { continue }
@@ -293,7 +294,7 @@ public final class PlaybookExecutor: @unchecked Sendable {
                     if Self.ask("confirm " + message, hidden: hidden) == answer { break }
                     Self.writeOutput("***** VALUES ENTERED DO NOT MATCH ****\n")
                 }
-            } else if !warned {
+            } else if asking && !warned {
                 callback.warning(.warning("Not prompting as we are not in interactive mode"))
                 warned = true
             }
