@@ -2,19 +2,34 @@ import Foundation
 
 extension Become {
     /// The bootstrap stream, sent as the login user, that runs `script` as `user`: a one-line
-    /// outer script that execs sudo/su on `/bin/sh -c '<marker>; <bootstrap>'` with the rest of
+    /// outer script that runs sudo/su on `/bin/sh -c '<marker>; <bootstrap>'` with the rest of
     /// the stream as its stdin: the password line when there is one, then the bootstrap stream
     /// of the real script and payload. sudo closes descriptors above 2, so everything the inner
-    /// side needs travels on its stdin. Nothing secret is in any argv. With `passStdin` the
-    /// script reads the rest of the stream as its stdin (a persistent `RemoteShell`).
+    /// side needs travels on its stdin. su reads its password through PAM, which may read
+    /// past the line it wants from a pipe; so the outer shell reads the password line itself
+    /// (the `read` builtin stops at the newline), gives su only that line as its stdin, and
+    /// hands the rest of the stream to the inner shell on descriptor 3 (su keeps it open).
+    /// The inner shell prints the marker on stderr too, so whatever su printed before it (its
+    /// prompt) can be cut away. Nothing secret is in any argv (`printf` is a builtin). With
+    /// `passStdin` the script reads the rest of the stream as its stdin (a persistent
+    /// `RemoteShell`).
     public func wrap(script: String, input: Data?, environment: [String: String], passStdin: Bool = false) -> (stream: Data, marker: String) {
         let marker = "BECOME-SUCCESS-" + Self.nonce()
         let innerProgram = "echo \(marker); " + ShellBootstrap.program
         var payload = Data()
-        var command: [String]
+        let outer: String
         switch method {
         case "su":
-            command = [exe ?? "su"] + Self.words(flags ?? "") + [user, "-c", "/bin/sh -c " + ShellQuote.quote(innerProgram)]
+            let inner = "exec 0<&3 3<&-; echo \(marker); echo \(marker) >&2; " + ShellBootstrap.program
+            let command = [exe ?? "su"] + Self.words(flags ?? "") + [user, "-c", "/bin/sh -c " + ShellQuote.quote(inner)]
+            let su = command.map(ShellQuote.quote).joined(separator: " ")
+            if let password {
+                payload.append(Data((password + "\n").utf8))
+                outer = "exec 3<&0; IFS= read -r __p || exit 125; printf '%s\\n' \"$__p\" | \(su)\n"
+            } else {
+                // No password to give: su asking for one reads the end of /dev/null, not the stream.
+                outer = "exec 3<&0 </dev/null; exec \(su)\n"
+            }
         default:
             var flagWords = Self.words(flags ?? "-H -S -n")
             if password != nil {
@@ -24,11 +39,11 @@ extension Become {
                 flagWords += ["-p", Self.prompt(marker)]
                 payload.append(Data(((password ?? "") + "\n").utf8))
             }
-            command = [exe ?? "sudo"] + flagWords + ["-u", user, "/bin/sh", "-c", innerProgram]
+            let command = [exe ?? "sudo"] + flagWords + ["-u", user, "/bin/sh", "-c", innerProgram]
+            // exec: if sudo cannot start, the login shell ends here instead of going on.
+            outer = "exec " + command.map(ShellQuote.quote).joined(separator: " ") + "\n"
         }
         payload.append(ShellBootstrap.stream(script: script, input: input, environment: environment, passStdin: passStdin))
-        // exec: if sudo/su cannot start, the login shell ends here instead of going on.
-        let outer = "exec " + command.map(ShellQuote.quote).joined(separator: " ") + "\n"
         return (ShellBootstrap.stream(script: outer, input: payload, environment: [:], passStdin: true), marker)
     }
 
@@ -38,6 +53,9 @@ extension Become {
         out.stderr = out.stderr.replacingOccurrences(of: Self.prompt(marker), with: "")
         if out.stdout.hasPrefix(marker + "\n") {
             out.stdout.removeFirst(marker.count + 1)
+            if method == "su", let end = out.stderr.range(of: marker + "\n") {
+                out.stderr.removeSubrange(..<end.upperBound)
+            }
             return out
         }
         let stderr = out.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -49,9 +67,17 @@ extension Become {
             if stderr.contains("incorrect password") || stderr.contains("Sorry, try again") {
                 throw ConnectionError("Incorrect sudo password", unreachable: false)
             }
-        } else if stderr.contains("Authentication failure") || stderr.contains("must be run from a terminal") {
-            throw ConnectionError(password == nil ? "Missing su password (su needs one unless the login user is root)"
-                                                  : "su with a password is not supported by runner yet (use sudo)", unreachable: false)
+        } else if stderr.contains("Authentication failure") {
+            // ansible-playbook waits 12 s for a prompt that never gets an answer and reports the
+            // host unreachable; runner knows at once, and says why.
+            guard password != nil else {
+                throw ConnectionError("Missing su password: su on \(host) asked for the password of '\(user)' "
+                                      + "(give it with -K, --become-password-file or ansible_become_password)")
+            }
+            throw ConnectionError("Incorrect su password", unreachable: false)
+        } else if stderr.contains("must be run from a terminal") {
+            throw ConnectionError("su on \(host) reads a password only from a terminal, and runner gives it on stdin: "
+                                  + "use become_method sudo on this host, or log in as root", unreachable: false)
         }
         if outcome.rc == 127 {
             throw ConnectionError("privilege escalation failed on \(host): '\(name)' was not found on the host: \(stderr)", unreachable: false)

@@ -212,6 +212,73 @@ import Glibc
         #expect(run.results.last?["msg"] as? String == "Task failed: Missing sudo password", "\(run.results)")
     }
 
+    /// `become_method: su` with a password: logging in as the fleet's key user (`runnertest`)
+    /// and su-ing to `runnerpw` with its password, over ssh and on the local connection. su
+    /// gets the password line alone on its stdin; the script and its payload reach the inner
+    /// shell on another descriptor. ansible-playbook 2.21 on the same kind of target (su to an
+    /// unprivileged user, world-readable temporary files allowed, as it needs) gave the same
+    /// stdout/stderr and owner, "Task failed: Incorrect su password" (failed) for a wrong
+    /// password, and an unreachable host for a missing one (after waiting 12 s for a prompt;
+    /// runner says at once that the password is missing). No password in any argv meanwhile.
+    @Test func suWithAPassword() throws {
+        guard let server = Self.server(), let fleet = SSHTests.fleet() else { return }
+        let dest = "/tmp/runner-su-\(UUID().uuidString.prefix(8))"
+        defer { unlink(dest) }
+        let playbook = """
+            - hosts: all
+              gather_facts: false
+              become: true
+              become_method: su
+              become_user: runnerpw
+              tasks:
+                - command: whoami
+                - shell: sleep 1; echo out; echo err >&2
+                - copy: {content: "hello\\n", dest: \(dest)}
+                - copy: {content: "hello\\n", dest: \(dest)}
+
+            """
+        let ssh = try SSHTests.Project(inventory: "pw \(fleet.hostVars(port: fleet.ports[0]))\n", playbook: playbook)
+        let local = try SSHTests.Project(inventory: "pw ansible_connection=local\n", playbook: playbook)
+        defer { ssh.remove(); local.remove() }
+        for project in [ssh, local] {
+            chmod(project.root.path, 0o755)
+            let file = try Self.secretFile(project, "become-pass", server.password + "\n")
+            chown(file, getpwnam("runnertest").pointee.pw_uid, 0)
+            let seen = SSHTests.DataBox()
+            var samples = 0
+            let user = project.root == local.root ? "runnertest" : nil
+            let run = try Self.run(project, ["--become-password-file", file], user: user, during: {
+                let deadline = Date().addingTimeInterval(20)
+                while Date() < deadline {
+                    let ps = SSHFleet.shell(["ps", "-eo", "args"])
+                    samples += 1
+                    if ps.output.contains(server.password) { seen.data.append(Data(ps.output.utf8)) }
+                    if !ps.output.contains("-i hosts site.yml") { break }
+                    Thread.sleep(forTimeInterval: 0.03)
+                }
+            })
+            #expect(run.code == 0, "\(run.stdout.suffix(1500)) \(run.stderr)")
+            #expect(run.results.map { SSHTests.status($0) } == ["changed", "changed", "changed", "ok"], "\(run.results)")
+            #expect(run.results.first?["stdout"] as? String == "runnerpw")
+            #expect(run.results.dropFirst().first?["stdout"] as? String == "out")
+            #expect(run.results.dropFirst().first?["stderr"] as? String == "err", "su's prompt must not reach the task's stderr")
+            #expect(run.results.dropFirst(2).first?["owner"] as? String == "runnerpw")
+            #expect(samples > 10 && seen.data.isEmpty, "a password showed in ps: \(String(decoding: seen.data, as: UTF8.self).prefix(2000))")
+            unlink(dest)
+
+            let wrong = try Self.secretFile(project, "wrong-pass", "not-" + server.password + "\n")
+            chown(wrong, getpwnam("runnertest").pointee.pw_uid, 0)
+            let refused = try Self.run(project, ["--become-password-file", wrong], user: user)
+            #expect(refused.code == 2)
+            #expect(refused.results.first?["msg"] as? String == "Task failed: Incorrect su password", "\(refused.results)")
+            let missing = try Self.run(project, [], user: user)
+            #expect(missing.code == 4)
+            #expect(missing.results.first?["unreachable"] as? Bool == true, "\(missing.results)")
+            let said = missing.results.first?["msg"] as? String ?? ""
+            #expect(said.hasPrefix("Task failed: Missing su password: su on "), "\(missing.results)")
+        }
+    }
+
     @Test func wrongSSHPasswordIsUnreachable() throws {
         guard let server = Self.server() else { return }
         let project = try Self.project(server)
