@@ -101,7 +101,9 @@ extension PlaybookExecutor {
             do {
                 let failed = try allTrue(failedWhen, scope: scope.overlay(registerView(task, result)), origin: task.location)
                 let moduleFailed = result.isFailed
-                result.values["failed"] = .bool(failed)
+                // ansible's callbacks never see a false `failed` (its task result exports the
+                // field to registered variables only, which get `failed: false` when they register).
+                result.values["failed"] = failed ? true : nil
                 result.values["failed_when_result"] = .bool(failed)
                 if moduleFailed && !failed { result.values["failed_when_suppressed_exception"] = "(traceback unavailable)" }
                 if failed && !moduleFailed {
