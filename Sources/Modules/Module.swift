@@ -55,6 +55,12 @@ public struct ModuleContext: Sendable {
         return ModuleContext.boolean(v) ?? fallback
     }
 
+    /// `bool(_:default:)` for an option with aliases: the first of `keys` given.
+    public func bool(anyOf keys: [String], default fallback: Bool) -> Bool {
+        guard let key = keys.first(where: { args[$0] != nil }) else { return fallback }
+        return bool(key, default: fallback)
+    }
+
     public static func boolean(_ v: Value) -> Bool? {
         switch v {
         case .bool(let b): return b

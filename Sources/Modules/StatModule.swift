@@ -31,12 +31,19 @@ struct StatModule: Module {
         script += "if [ -e \(p) ] || [ -L \(p) ]; then\n"
         script += "[ -r \(p) ] && echo 'R|1'; [ -w \(p) ] && echo 'W|1'; [ -x \(p) ] && echo 'X|1'\n"
         script += "if [ -L \(p) ]; then printf 'SRC|%s\\n' \"$(readlink -f \(p))\"; fi\n"
-        script += "stat \(follow ? "-L " : "")-c 'BLK|%b|%B|%t|%T' \(p)\n"
+        // %o is st_blksize (ansible's block_size); %b counts 512-byte blocks. GNU stat gives the
+        // times to the nanosecond (busybox's cannot; the whole seconds above then stand).
+        script += "stat \(follow ? "-L " : "")-c 'BLK|%b|%o|%t|%T' \(p)\n"
+        script += "stat \(follow ? "-L " : "")-c 'TIME|%.9X|%.9Y|%.9Z' \(p) 2>/dev/null\n"
+        let attributes = context.bool(anyOf: ["get_attributes", "attr", "attributes"], default: true)
+        if attributes {
+            script += "if command -v lsattr >/dev/null 2>&1; then printf 'ATTR|%s\\n' \"$(lsattr -vd \(p) 2>/dev/null)\"; fi\n"
+        }
         if context.bool("get_checksum", default: true) {
             script += "if [ -f \(p) ] && [ -r \(p) ]\(follow ? "" : " && [ ! -L \(p) ]"); then printf 'SUM|%s\\n' \"$(\(tool) < \(p) | cut -d' ' -f1)\"; fi\n"
         }
-        if context.bool("get_mime", default: true) {
-            script += "if command -v file >/dev/null 2>&1; then printf 'MIME|%s|%s\\n' \"$(file -b --mime-type \(p))\" \"$(file -b --mime-encoding \(p))\"; fi\n"
+        if context.bool(anyOf: ["get_mime", "mime", "mime_type", "mime-type"], default: true) {
+            script += "if command -v file >/dev/null 2>&1; then __m=$(file --mime-type --mime-encoding \(p)) && printf 'MIME|%s\\n' \"$__m\" | head -n 1; fi\n"
         }
         script += "fi"
         let probe = try context.probe(script)
@@ -49,7 +56,7 @@ struct StatModule: Module {
         var v = PyDict()
         v["exists"] = true
         v["path"] = .string(path)
-        v["mode"] = .string(FileMode.text(s.permissions))
+        v["mode"] = .string(String(format: "%04o", s.permissions))
         v["isdir"] = .bool(s.isDirectory)
         v["ischr"] = .bool(s.isCharDevice)
         v["isblk"] = .bool(s.isBlockDevice)
@@ -63,9 +70,11 @@ struct StatModule: Module {
         v["inode"] = .int(s.inode)
         v["dev"] = .int(s.dev)
         v["nlink"] = .int(s.nlink)
-        v["atime"] = .float(s.atime)
-        v["mtime"] = .float(s.mtime)
-        v["ctime"] = .float(s.ctime)
+        let times = (probe["TIME"] ?? "").split(separator: "|").map { Self.seconds(String($0)) }
+        let precise = times.count == 3 && times.allSatisfy { $0 != nil }
+        v["atime"] = .float(precise ? times[0]! : s.atime)
+        v["mtime"] = .float(precise ? times[1]! : s.mtime)
+        v["ctime"] = .float(precise ? times[2]! : s.ctime)
         let bits: [(String, Int)] = [("wusr", 0o200), ("rusr", 0o400), ("xusr", 0o100), ("wgrp", 0o020), ("rgrp", 0o040),
                                      ("xgrp", 0o010), ("woth", 0o002), ("roth", 0o004), ("xoth", 0o001), ("isuid", 0o4000), ("isgid", 0o2000)]
         for (name, bit) in bits { v[.string(name)] = .bool(s.rawMode & bit != 0) }
@@ -73,11 +82,11 @@ struct StatModule: Module {
         v["gr_name"] = .string(s.group)
         let blk = (probe["BLK"] ?? "").split(separator: "|").map(String.init)
         if blk.count >= 4 {
-            v["blocks"] = .int(Int(blk[0]) ?? 0)
+            let blocks = Int(blk[0]) ?? 0
+            v["blocks"] = .int(blocks)
+            v["disk_usage_bytes"] = .int(blocks * 512)
             v["block_size"] = .int(Int(blk[1]) ?? 0)
-            if s.isCharDevice || s.isBlockDevice {
-                v["device_type"] = .int(((Int(blk[2], radix: 16) ?? 0) << 8) | (Int(blk[3], radix: 16) ?? 0))
-            }
+            v["device_type"] = .int(Self.deviceNumber(major: Int(blk[2], radix: 16) ?? 0, minor: Int(blk[3], radix: 16) ?? 0))
         }
         v["readable"] = .bool(probe["R"] != nil)
         v["writeable"] = .bool(probe["W"] != nil)
@@ -87,12 +96,49 @@ struct StatModule: Module {
             v["lnk_target"] = .string(s.linkTarget ?? "")
         }
         if let sum = probe["SUM"] { v["checksum"] = .string(sum) }
-        if let mime = probe["MIME"] {
-            let parts = mime.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-            v["mimetype"] = .string(parts.first ?? "unknown")
-            v["charset"] = .string(parts.count > 1 ? parts[1] : "unknown")
+        if context.bool(anyOf: ["get_mime", "mime", "mime_type", "mime-type"], default: true) {
+            // As ansible reads `file --mime-type --mime-encoding`: after the last ':', exactly
+            // "type; charset=x", or "unknown" (a dangling link gets no charset from file).
+            v["mimetype"] = "unknown"
+            v["charset"] = "unknown"
+            if let line = probe["MIME"], let colon = line.lastIndex(of: ":") {
+                let parts = line[line.index(after: colon)...].split(separator: ";", omittingEmptySubsequences: false)
+                if parts.count == 2 {
+                    v["mimetype"] = .string(parts[0].trimmingCharacters(in: .whitespaces))
+                    let charset = parts[1].split(separator: "=", omittingEmptySubsequences: false)
+                    if charset.count > 1 { v["charset"] = .string(charset[1].trimmingCharacters(in: .whitespaces)) }
+                }
+            }
+        }
+        if attributes {
+            // lsattr -vd prints "<version> <flags> <path>"; where it fails (a device, a
+            // filesystem without attributes) or is missing, ansible keeps these defaults.
+            let words = (probe["ATTR"] ?? "").split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            v["version"] = words.count >= 2 ? Value.string(words[0]) : Value.none
+            let flags = words.count >= 2 ? words[1].replacingOccurrences(of: "-", with: "") : ""
+            v["attr_flags"] = .string(flags)
+            v["attributes"] = .list(flags.compactMap { Self.attributeNames[$0] }.map(Value.string))
         }
         result["stat"] = .dict(v)
         return TaskResult(result)
+    }
+
+    /// `lsattr` flags as ansible names them (module_utils' FILE_ATTRIBUTES).
+    static let attributeNames: [Character: String] = [
+        "A": "noatime", "a": "append", "c": "compressed", "C": "nocow", "d": "nodump", "D": "dirsync", "e": "extents",
+        "E": "encrypted", "h": "blocksize", "i": "immutable", "I": "indexed", "j": "journalled", "N": "inline", "s": "zero",
+        "S": "synchronous", "t": "notail", "T": "blockroot", "u": "undelete", "X": "compressedraw", "Z": "compresseddirty",
+    ]
+
+    /// A "seconds.nanoseconds" time as Python's os.stat makes its float: sec + nsec * 1e-9.
+    static func seconds(_ text: String) -> Double? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let sec = Int(parts[0]), parts[1].count == 9, let nsec = Int(parts[1]) else { return nil }
+        return Double(sec) + Double(nsec) * 1e-9
+    }
+
+    /// st_rdev as glibc's makedev composes it from the major and minor numbers.
+    static func deviceNumber(major: Int, minor: Int) -> Int {
+        ((major & 0xfffff000) << 32) | ((major & 0xfff) << 8) | ((minor & 0xffffff00) << 12) | (minor & 0xff)
     }
 }

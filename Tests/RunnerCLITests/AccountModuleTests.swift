@@ -2,7 +2,7 @@ import Foundation
 import GoldenSupport
 import Testing
 
-/// `group`, `user`, `wait_for`, `service` and `systemd_service` run by the built binary on the
+/// `group`, `user`, `wait_for`, `service`, `systemd_service` and `stat` run by the built binary on the
 /// playbooks in `Fixtures/modules`, against what ansible-playbook 2.21 returned for the same
 /// playbooks on the same kind of machine (`modules_expected.json`, recorded by
 /// `record_modules.py`). They change the real system: users and groups named `rt_*`, an
@@ -14,6 +14,7 @@ struct AccountModuleTests {
         (try? JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("modules_expected.json")))) as? [String: Any] ?? [:]
     }()
     static let volatile: Set<String> = ["uid", "gid", "group", "elapsed", "status", "delta", "start", "end"]
+    static let statVolatile: Set<String> = ["atime", "mtime", "ctime", "inode", "dev", "nlink", "version"]
     static let isRoot = getuid() == 0
 
     /// A run of one fixture playbook in a fresh directory.
@@ -52,7 +53,11 @@ struct AccountModuleTests {
         }
         var out: [String: Any] = [:]
         for (k, v) in r where !["action", "exception", "invocation"].contains(k) && !k.hasPrefix("_ansible") {
-            if k == "port", let p = v as? Int, let name = ports.first(where: { $0.value == p })?.key {
+            if k == "stat", let stat = v as? [String: Any] {
+                out[k] = Dictionary(uniqueKeysWithValues: stat.map { key, value in
+                    (key, statVolatile.contains(key) ? Self.typeName(value, number: key.hasSuffix("time") ? "float" : "int") as Any : fix(value))
+                })
+            } else if k == "port", let p = v as? Int, let name = ports.first(where: { $0.value == p })?.key {
                 out[k] = "{\(name)}"
             } else if volatile.contains(k) {
                 out[k] = v is String ? "str" : v is [String: Any] ? "dict" : v is NSNumber ? "int" : "\(type(of: v))"
@@ -61,6 +66,11 @@ struct AccountModuleTests {
             }
         }
         return out
+    }
+
+    /// The Python type name of a decoded JSON value (numbers are named by the caller).
+    static func typeName(_ v: Any, number: String) -> String {
+        v is String ? "str" : v is NSNull ? "NoneType" : v is [Any] ? "list" : v is [String: Any] ? "dict" : number
     }
 
     static func json(_ v: Any) -> String {
@@ -189,6 +199,12 @@ struct AccountModuleTests {
         try Self.compare("service.yml")
         #expect(!FileManager.default.fileExists(atPath: "/etc/init.d/rt_runner_svc"))
         #expect(!FileManager.default.fileExists(atPath: "/tmp/rt_runner_svc.pid"))
+    }
+
+    /// stat's whole result (block size, nanosecond times, device numbers, lsattr attributes,
+    /// the mode as "%04o", links followed or not, a missing path, bad options) as ansible's.
+    @Test func statMatchesAnsible() throws {
+        try Self.compare("stat.yml")
     }
 
     /// Recorded where systemd is installed but not the init; elsewhere the answers differ.

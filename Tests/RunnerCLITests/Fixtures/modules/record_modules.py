@@ -2,7 +2,7 @@
 """Record what the real ansible-playbook (ansible-core 2.21) returns for the account,
 wait_for and service modules, as goldens for Tests/RunnerCLITests/AccountModuleTests.swift.
 
-    sudo /tmp/oracle/bin/python Tests/RunnerCLITests/Fixtures/modules/record_modules.py
+    sudo /tmp/oracle/bin/python Tests/RunnerCLITests/Fixtures/modules/record_modules.py [PLAYBOOK ...]
     (run as root: the playbooks create and remove rt_* users and groups and an
      /etc/init.d/rt_runner_svc script; ORACLE_VENV defaults to /tmp/oracle)
 
@@ -14,7 +14,8 @@ wait_for.yml gets `open_port` (a port this script listens on, 127.0.0.1) and `cl
 Writes modules_expected.json: {playbook: {"exit_code": n, "tasks": [result, ...]}} where a
 result is the task's json-callback result without "action", "exception", "invocation"
 and "_ansible*" keys; values that differ from one machine or run to the next (uid, gid,
-group, elapsed, status, delta, start, end) are replaced by their type name, the temporary
+group, elapsed, status, delta, start, end; inside `stat`: times, inode, dev, nlink and the
+lsattr version) are replaced by their type name, the temporary
 directory by {dir}; copy and file tasks (set-up) keep only "changed".
 """
 from __future__ import annotations
@@ -31,8 +32,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 VENV = os.environ.get("ORACLE_VENV", "/tmp/oracle")
 TOOL = os.path.join(VENV, "bin", "ansible-playbook")
 PLAYBOOKS = [("group.yml", []), ("user.yml", []), ("account_check.yml", ["--check"]),
-             ("wait_for.yml", []), ("service.yml", []), ("systemd.yml", [])]
+             ("wait_for.yml", []), ("service.yml", []), ("systemd.yml", []), ("stat.yml", [])]
 VOLATILE = {"uid", "gid", "group", "elapsed", "status", "delta", "start", "end"}
+# Inside a stat result: what changes from one file or run to the next.
+STAT_VOLATILE = {"atime", "mtime", "ctime", "inode", "dev", "nlink", "version"}
 DROPPED = {"action", "exception", "invocation"}
 
 
@@ -64,7 +67,9 @@ def clean(result, ports, work):
     for key, value in sorted(result.items()):
         if key in DROPPED or key.startswith("_ansible"):
             continue
-        if key == "port" and value in ports.values():
+        if key == "stat" and isinstance(value, dict):
+            value = {k: type(v).__name__ if k in STAT_VOLATILE else normalize(v, ports, work) for k, v in value.items()}
+        elif key == "port" and value in ports.values():
             value = "{%s}" % next(k for k, v in ports.items() if v == value)
         out[key] = type(value).__name__ if key in VOLATILE else normalize(value, ports, work)
     return out
@@ -92,8 +97,15 @@ def run(playbook, extra):
 def main():
     if os.geteuid() != 0:
         sys.exit("run as root")
-    recorded = {name: run(name, extra) for name, extra in PLAYBOOKS}
-    with open(os.path.join(HERE, "modules_expected.json"), "w") as f:
+    # Playbook names as arguments re-record only those; the others keep their goldens.
+    chosen = sys.argv[1:] or [name for name, _ in PLAYBOOKS]
+    target = os.path.join(HERE, "modules_expected.json")
+    recorded = {}
+    if sys.argv[1:] and os.path.exists(target):
+        with open(target) as f:
+            recorded = json.load(f)
+    recorded.update({name: run(name, extra) for name, extra in PLAYBOOKS if name in chosen})
+    with open(target, "w") as f:
         json.dump(recorded, f, indent=1, sort_keys=True)
         f.write("\n")
 
