@@ -23,7 +23,7 @@ struct DeployModuleTests {
         var results: [(name: String, result: [String: Any])]
         var work: URL
         var directory: String { work.resolvingSymlinksInPath().path }
-        func remove() { try? FileManager.default.removeItem(at: work) }
+        func remove() { TransferModuleTests.removeFixture(work) }
         func text(_ path: String) -> String? { try? String(contentsOf: work.appendingPathComponent(path), encoding: .utf8) }
         func mode(_ path: String) -> Int? {
             (try? FileManager.default.attributesOfItem(atPath: work.appendingPathComponent(path).path))?[.posixPermissions] as? Int

@@ -50,7 +50,7 @@ struct TransferModuleTests {
         var results: [[String: Any]]
         var work: URL
         var directory: String { work.resolvingSymlinksInPath().path }
-        func remove() { try? FileManager.default.removeItem(at: work) }
+        func remove() { TransferModuleTests.removeFixture(work) }
     }
 
     static func run(_ playbook: String, port: Int, _ extra: [String] = []) throws -> Run {
@@ -59,13 +59,24 @@ struct TransferModuleTests {
         return Run(code: code, results: tasks.compactMap { ($0["hosts"] as? [String: Any])?["h1"] as? [String: Any] }, work: work)
     }
 
+    /// The run's own TMPDIR, beside its folder: the modules' temporary files go there, so a
+    /// test can tell its leftovers from those of tests running at the same time.
+    static func temporaryDirectory(of work: URL) -> String { work.path + ".tmp" }
+
+    /// Removes a fixture run's folder and its TMPDIR.
+    static func removeFixture(_ work: URL) {
+        try? FileManager.default.removeItem(at: work)
+        try? FileManager.default.removeItem(atPath: temporaryDirectory(of: work))
+    }
+
     /// Copies a fixture playbook into a fresh folder with a one-host local inventory (h1), runs
     /// it with the json callback and returns the exit code, every task entry of the document and
-    /// the folder (which the caller removes).
+    /// the folder (which the caller removes with `removeFixture`).
     static func runFixture(_ playbook: String, from fixtures: URL, prefix: String, arguments: [String]) throws
         -> (code: Int32, tasks: [[String: Any]], work: URL) {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: temporaryDirectory(of: work), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: fixtures.appendingPathComponent(playbook), to: work.appendingPathComponent(playbook))
         try "h1 ansible_connection=local\n".write(to: work.appendingPathComponent("hosts"), atomically: true, encoding: .utf8)
         let process = Process()
@@ -75,6 +86,7 @@ struct TransferModuleTests {
         var env = ProcessInfo.processInfo.environment
         env["ANSIBLE_STDOUT_CALLBACK"] = "json"
         env["ANSIBLE_NOCOLOR"] = "1"
+        env["TMPDIR"] = temporaryDirectory(of: work)
         process.environment = env
         let out = Pipe()
         process.standardOutput = out
@@ -156,10 +168,9 @@ struct TransferModuleTests {
         (try? FileManager.default.attributesOfItem(atPath: run.work.appendingPathComponent(path).path))?[.posixPermissions] as? Int
     }
 
-    /// No `.ansible-tmp-` file of ours is left in the temporary directory.
-    static func leftovers() -> [String] {
-        let tmp = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        return ((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []).filter {
+    /// The `.ansible-tmp-` files left in a run's TMPDIR.
+    static func leftovers(_ run: Run) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory(of: run.work))) ?? []).filter {
             $0.hasPrefix(".ansible-tmp-http.") || $0.hasPrefix(".ansible-tmp-hdr.") || $0.hasPrefix(".ansible-tmp-script.")
         }
     }
@@ -170,10 +181,9 @@ struct TransferModuleTests {
     }
 
     @Test func scriptMatchesAnsible() throws {
-        let before = Set(Self.leftovers())
         let run = try Self.compare("script.yml")
         defer { run.remove() }
-        #expect(Set(Self.leftovers()).subtracting(before).isEmpty, "script left its temporary copy behind")
+        #expect(Self.leftovers(run).isEmpty, "script left its temporary copy behind")
     }
 
     @Test func fetchMatchesAnsible() throws {
@@ -200,7 +210,6 @@ struct TransferModuleTests {
     }
 
     @Test func getURLMatchesAnsible() throws {
-        let before = Set(Self.leftovers())
         let run = try Self.compare("get_url.yml")
         defer { run.remove() }
         #expect(Self.file(run, "a.txt") == "runner test file b.txt\n")
@@ -209,15 +218,14 @@ struct TransferModuleTests {
         #expect(Self.file(run, "r.txt") == "runner test file redirected.txt\n")
         #expect(Self.file(run, "echo.json")?.contains("\"x-token\": \"abc\"") == true)
         #expect(Self.file(run, "nf.txt") == nil)
-        #expect(Set(Self.leftovers()).subtracting(before).isEmpty, "get_url left temporary files behind")
+        #expect(Self.leftovers(run).isEmpty, "get_url left temporary files behind")
     }
 
     @Test func uriMatchesAnsible() throws {
-        let before = Set(Self.leftovers())
         let run = try Self.compare("uri.yml")
         defer { run.remove() }
         #expect(Self.file(run, "u.txt") == "runner test file u.txt\n")
-        #expect(Set(Self.leftovers()).subtracting(before).isEmpty, "uri left temporary files behind")
+        #expect(Self.leftovers(run).isEmpty, "uri left temporary files behind")
     }
 
     /// Credentials and header values reach curl on its config stream, never in its argv: a
