@@ -32,7 +32,7 @@ import Glibc
         let started = SSHFleet.shell([script, "start", dir, String(port)], env: ["RUNNER_PW_PASSWORD": password])
         guard started.status == 0 else {
             _ = SSHFleet.shell([script, "stop", dir])
-            return .failure(.init(description: "sshd-password.sh failed: \(started.output.suffix(800))"))
+            return .failure(.init(description: "sshd-password.sh failed: \(started.output.suffix(800))", prerequisitesMet: true))
         }
         stopDirectory = dir
         atexit { if let dir = PasswordTests.stopDirectory { _ = SSHFleet.shell([PasswordTests.script, "stop", dir]) } }
@@ -42,6 +42,9 @@ import Glibc
     static func server() -> Server? {
         switch shared {
         case .success(let s): return s
+        case .failure(let why) where why.prerequisitesMet:
+            Issue.record("the password sshd did not start: \(why)")
+            return nil
         case .failure(let why):
             withKnownIssue("password tests skipped: \(why)") { Issue.record("\(why)") }
             return nil

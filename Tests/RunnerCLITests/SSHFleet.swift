@@ -19,6 +19,9 @@ struct SSHFleet: Sendable {
 
     struct FleetUnavailable: Error, CustomStringConvertible {
         var description: String
+        /// True when what the service needs is installed and it failed all the same: a test
+        /// failure, not a reason to skip.
+        var prerequisitesMet = false
     }
 
     private static func start() -> Result<SSHFleet, FleetUnavailable> {
@@ -36,7 +39,8 @@ struct SSHFleet: Sendable {
         }
         guard result.status == 0, ports.count == size else {
             _ = shell([script, "stop", dir])
-            return .failure(FleetUnavailable(description: "sshd-fleet.sh start failed (\(result.status)): \(result.output.suffix(800))"))
+            return .failure(FleetUnavailable(description: "sshd-fleet.sh start failed (\(result.status)): \(result.output.suffix(800))",
+                                             prerequisitesMet: true))
         }
         stopDirectory = dir
         atexit { if let dir = SSHFleet.stopDirectory { _ = SSHFleet.shell([SSHFleet.script, "stop", dir]) } }
