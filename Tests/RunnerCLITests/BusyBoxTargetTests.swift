@@ -15,8 +15,6 @@ import Glibc
     }
 
     static let script = ConformanceTests.packageRoot.appendingPathComponent("Tests/Support/busybox-target.sh").path
-    nonisolated(unsafe) static var stopDirectory: String?
-
     static let shared: Result<Target, SSHFleet.FleetUnavailable> = {
         guard case .success(let fleet) = SSHFleet.shared else { return .failure(.init(description: "the ssh fleet is not running")) }
         guard FileManager.default.isExecutableFile(atPath: "/bin/busybox") else {
@@ -25,14 +23,7 @@ import Glibc
         guard let port = SSHFleet.freePorts(from: 22680, count: 1) else { return .failure(.init(description: "no free port from 22680")) }
         // Under /run: sshd wants every directory above a chroot owned by root and closed to others.
         let dir = "/run/runner-busybox-\(getpid())"
-        let started = SSHFleet.shell(["sh", script, "start", dir, String(port), fleet.directory])
-        guard started.status == 0 else {
-            _ = SSHFleet.shell(["sh", script, "stop", dir])
-            return .failure(.init(description: "busybox-target.sh failed: \(started.output.suffix(800))", prerequisitesMet: true))
-        }
-        stopDirectory = dir
-        atexit { if let dir = BusyBoxTargetTests.stopDirectory { _ = SSHFleet.shell(["sh", BusyBoxTargetTests.script, "stop", dir]) } }
-        return .success(Target(directory: dir, port: port))
+        return SSHFleet.startService(script, directory: dir, [String(port), fleet.directory]).map { _ in Target(directory: dir, port: port) }
     }()
 
     static let playbook = """
@@ -103,16 +94,7 @@ import Glibc
 
     @Test func coreModulesOnBusyBoxMatchADebianHost() throws {
         guard let fleet = SSHTests.fleet() else { return }
-        let target: Target
-        switch Self.shared {
-        case .success(let t): target = t
-        case .failure(let why) where why.prerequisitesMet:
-            Issue.record("the busybox target did not start: \(why)")
-            return
-        case .failure(let why):
-            withKnownIssue("busybox target skipped: \(why)") { Issue.record("\(why)") }
-            return
-        }
+        guard let target = SSHFleet.available(Self.shared, "the busybox target") else { return }
         let work = "w-\(UUID().uuidString.prefix(8))"
         let inventory = "deb \(fleet.hostVars(port: fleet.ports[0]))\n"
             + "bb ansible_host=127.0.0.1 ansible_port=\(target.port) ansible_user=runnertest ansible_ssh_private_key_file=\(fleet.key) ansible_host_key_checking=false\n"

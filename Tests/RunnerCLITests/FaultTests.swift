@@ -98,7 +98,8 @@ import Glibc
         #expect(run.code == 4, "exit 4 for an unreachable host: \(run.stderr)")
         let hung = run.results("hung"), good = run.results("good")
         #expect(hung.count == 1 && hung.first?["unreachable"] as? Bool == true, "\(hung)")
-        #expect((hung.first?["msg"] as? String ?? "").contains("Connection timed out during banner exchange"), "\(hung)")
+        let hungMessage = hung.first?["msg"] as? String ?? ""
+        #expect(hungMessage.contains("Connection timed out during banner exchange"), "\(hung)")
         #expect(good.count == 3, "\(good)")
         #expect(good.count == 3 && good[1]["msg"] as? String == "Task failed: Timed out after 2 second(s).", "\(good)")
         #expect(good.count == 3 && good[2]["rc"] as? Int == 0, "the task after the timed-out one runs: \(good)")
@@ -143,7 +144,8 @@ import Glibc
         #expect(run.code == 2, "exit 2 for a failed task: \(run.stderr)")
         let results = run.results("a")
         #expect(results.count == 1 && results.first?["failed"] as? Bool == true, "\(results)")
-        #expect((results.first?["msg"] as? String ?? "").contains("No space left on device"), "\(results)")
+        let message = results.first?["msg"] as? String ?? ""
+        #expect(message.contains("No space left on device"), "\(results)")
         #expect(try String(contentsOfFile: dir + "/config", encoding: .utf8) == "old\n", "the old file is intact")
         let left = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
         #expect(left == ["config", "filler"], "no temporary file is left: \(left)")

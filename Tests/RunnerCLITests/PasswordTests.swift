@@ -19,8 +19,6 @@ import Glibc
     }
 
     static let script = ConformanceTests.packageRoot.appendingPathComponent("Tests/Support/sshd-password.sh").path
-    nonisolated(unsafe) static var stopDirectory: String?
-
     static let shared: Result<Server, SSHFleet.FleetUnavailable> = {
         guard getuid() == 0 else { return .failure(.init(description: "the password tests need root to create the test user and start sshd")) }
         guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd"), FileManager.default.isExecutableFile(atPath: "/usr/bin/sudo") else {
@@ -29,27 +27,11 @@ import Glibc
         guard let port = SSHFleet.freePorts(from: 22390, count: 1) else { return .failure(.init(description: "no free port from 22390")) }
         let dir = "/tmp/runner-sshd-pw-\(getpid())"
         let password = "Rp-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16)
-        let started = SSHFleet.shell([script, "start", dir, String(port)], env: ["RUNNER_PW_PASSWORD": password])
-        guard started.status == 0 else {
-            _ = SSHFleet.shell([script, "stop", dir])
-            return .failure(.init(description: "sshd-password.sh failed: \(started.output.suffix(800))", prerequisitesMet: true))
-        }
-        stopDirectory = dir
-        atexit { if let dir = PasswordTests.stopDirectory { _ = SSHFleet.shell([PasswordTests.script, "stop", dir]) } }
-        return .success(Server(directory: dir, port: port, password: String(password)))
+        return SSHFleet.startService(script, directory: dir, [String(port)], env: ["RUNNER_PW_PASSWORD": password])
+            .map { _ in Server(directory: dir, port: port, password: String(password)) }
     }()
 
-    static func server() -> Server? {
-        switch shared {
-        case .success(let s): return s
-        case .failure(let why) where why.prerequisitesMet:
-            Issue.record("the password sshd did not start: \(why)")
-            return nil
-        case .failure(let why):
-            withKnownIssue("password tests skipped: \(why)") { Issue.record("\(why)") }
-            return nil
-        }
-    }
+    static func server() -> Server? { SSHFleet.available(shared, "the password sshd") }
 
     /// whoami as the login user, then with become.
     static let playbook = """

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -49,6 +50,35 @@ struct SSHFleet: Sendable {
 
     nonisolated(unsafe) static var stopDirectory: String?
 
+    /// Starts a test service with a `Tests/Support` script (`start DIR ARGS...`), to be
+    /// stopped (`stop DIR`) when the test process exits; returns the script's output, or why
+    /// it failed (a failure, not a skip: the caller checked the prerequisites first).
+    static func startService(_ script: String, directory: String, _ arguments: [String],
+                             env: [String: String] = [:]) -> Result<String, FleetUnavailable> {
+        let name = URL(fileURLWithPath: script).lastPathComponent
+        let started = shell(["sh", script, "start", directory] + arguments, env: env)
+        guard started.status == 0 else {
+            _ = shell(["sh", script, "stop", directory])
+            return .failure(.init(description: "\(name) failed: \(started.output.suffix(800))", prerequisitesMet: true))
+        }
+        ServiceStops.add(script: script, directory: directory)
+        return .success(started.output)
+    }
+
+    /// The started service, or nil after recording why not: a known issue when a prerequisite
+    /// is missing (the tests are skipped), a test failure when it failed to start.
+    static func available<T>(_ service: Result<T, FleetUnavailable>, _ what: String) -> T? {
+        switch service {
+        case .success(let value): return value
+        case .failure(let why) where why.prerequisitesMet:
+            Issue.record("\(what) did not start: \(why)")
+            return nil
+        case .failure(let why):
+            withKnownIssue("\(what) tests skipped: \(why)") { Issue.record("\(why)") }
+            return nil
+        }
+    }
+
     /// The first of `count` consecutive ports that nothing listens on (checked by binding).
     static func freePorts(from start: Int, count: Int) -> Int? {
         var base = start
@@ -95,5 +125,27 @@ struct SSHFleet: Sendable {
     func hostVars(port: Int, user: String = "runnertest") -> String {
         "ansible_connection=ssh ansible_host=127.0.0.1 ansible_port=\(port) ansible_user=\(user) "
             + "ansible_ssh_private_key_file=\(key) ansible_host_key_checking=false"
+    }
+}
+
+/// The `stop` commands of services started by `SSHFleet.startService`, run at exit.
+enum ServiceStops {
+    nonisolated(unsafe) private static var stops: [(script: String, directory: String)] = []
+    private static let lock = NSLock()
+    private static let registered: Void = { atexit { ServiceStops.runAll() } }()
+
+    static func add(script: String, directory: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        _ = registered
+        stops.append((script, directory))
+    }
+
+    private static func runAll() {
+        lock.lock()
+        let all = stops
+        stops = []
+        lock.unlock()
+        for stop in all.reversed() { _ = SSHFleet.shell(["sh", stop.script, "stop", stop.directory]) }
     }
 }

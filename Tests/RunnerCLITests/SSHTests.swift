@@ -7,17 +7,7 @@ import Testing
 /// Without root or sshd the tests record a known issue instead of passing silently.
 @Suite(.serialized) struct SSHTests {
     /// The fleet, or nil after recording why it is not there.
-    static func fleet() -> SSHFleet? {
-        switch SSHFleet.shared {
-        case .success(let fleet): return fleet
-        case .failure(let why) where why.prerequisitesMet:
-            Issue.record("the sshd fleet did not start: \(why)")
-            return nil
-        case .failure(let why):
-            withKnownIssue("ssh tests skipped: \(why)") { Issue.record("\(why)") }
-            return nil
-        }
-    }
+    static func fleet() -> SSHFleet? { SSHFleet.available(SSHFleet.shared, "the sshd fleet") }
 
     /// A playbook directory with an inventory; results are read from the `json` callback.
     struct Project {

@@ -21,8 +21,6 @@ import Glibc
 
     static let script = ConformanceTests.packageRoot.appendingPathComponent("Tests/Support/systemd-container.sh").path
     static let fixtures = Golden.fixtures().appendingPathComponent("systemd")
-    nonisolated(unsafe) static var stopDirectory: String?
-
     static let shared: Result<Container, SSHFleet.FleetUnavailable> = {
         guard getuid() == 0 else { return .failure(.init(description: "the systemd tests need root to boot a container")) }
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-nspawn") else {
@@ -30,28 +28,8 @@ import Glibc
         }
         guard let port = SSHFleet.freePorts(from: 22650, count: 1) else { return .failure(.init(description: "no free port from 22650")) }
         let dir = "/tmp/runner-systemd-\(getpid())"
-        let started = SSHFleet.shell(["sh", script, "start", dir, String(port)])
-        guard started.status == 0 else {
-            _ = SSHFleet.shell(["sh", script, "stop", dir])
-            // Everything it needs is here: not booting is a failure, not a skipped test.
-            return .failure(.init(description: "systemd-container.sh failed: \(started.output.suffix(800))", prerequisitesMet: true))
-        }
-        stopDirectory = dir
-        atexit { if let dir = SystemdTests.stopDirectory { _ = SSHFleet.shell(["sh", SystemdTests.script, "stop", dir]) } }
-        return .success(Container(directory: dir, port: port))
+        return SSHFleet.startService(script, directory: dir, [String(port)]).map { _ in Container(directory: dir, port: port) }
     }()
-
-    static func container() -> Container? {
-        switch shared {
-        case .success(let c): return c
-        case .failure(let why) where why.prerequisitesMet:
-            Issue.record("the systemd container did not boot: \(why)")
-            return nil
-        case .failure(let why):
-            withKnownIssue("systemd tests skipped: \(why)") { Issue.record("\(why)") }
-            return nil
-        }
-    }
 
     static let volatile: Set<String> = ["delta", "start", "end", "src", "checksum", "md5sum"]
     static let statusKept = ["ActiveState", "SubState", "LoadState", "UnitFileState", "FragmentPath", "Id", "Names", "Type",
@@ -79,7 +57,7 @@ import Glibc
     }
 
     @Test func systemdModulesMatchAnsibleAgainstARealSystemd() throws {
-        guard let box = Self.container() else { return }
+        guard let box = SSHFleet.available(Self.shared, "the systemd container") else { return }
         let work = URL(fileURLWithPath: "/tmp/runner-systemd-work-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
