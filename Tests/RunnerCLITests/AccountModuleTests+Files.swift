@@ -1,0 +1,10 @@
+import Testing
+
+/// The file-handling and small modules against ansible's recorded results, in a fresh
+/// directory each; they need no root beyond what the recording had (files owned by root).
+extension AccountModuleTests {
+    /// ping's pong, its `data`, the crash it raises on `data: crash`, and a bad option.
+    @Test func pingMatchesAnsible() throws {
+        try Self.compare("ping.yml")
+    }
+}
