@@ -7,4 +7,9 @@ extension AccountModuleTests {
     @Test func pingMatchesAnsible() throws {
         try Self.compare("ping.yml")
     }
+
+    /// slurp base64 and `armor: false`, an empty file, check mode, and its failure messages.
+    @Test func slurpMatchesAnsible() throws {
+        try Self.compare("slurp.yml")
+    }
 }
