@@ -12,4 +12,10 @@ extension AccountModuleTests {
     @Test func slurpMatchesAnsible() throws {
         try Self.compare("slurp.yml")
     }
+
+    /// tempfile files and directories (names checked by shape), check mode skipped, and the
+    /// OSError texts for a missing or non-directory `path`.
+    @Test func tempfileMatchesAnsible() throws {
+        try Self.compare("tempfile.yml")
+    }
 }

@@ -33,7 +33,7 @@ VENV = os.environ.get("ORACLE_VENV", "/tmp/oracle")
 TOOL = os.path.join(VENV, "bin", "ansible-playbook")
 PLAYBOOKS = [("group.yml", []), ("user.yml", []), ("account_check.yml", ["--check"]),
              ("wait_for.yml", []), ("service.yml", []), ("systemd.yml", []), ("stat.yml", []),
-             ("ping.yml", []), ("slurp.yml", [])]
+             ("ping.yml", []), ("slurp.yml", []), ("tempfile.yml", [])]
 VOLATILE = {"uid", "gid", "group", "elapsed", "status", "delta", "start", "end"}
 # Inside a stat result: what changes from one file or run to the next.
 STAT_VOLATILE = {"atime", "mtime", "ctime", "inode", "dev", "nlink", "version"}
