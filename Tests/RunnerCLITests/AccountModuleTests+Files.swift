@@ -18,4 +18,10 @@ extension AccountModuleTests {
     @Test func tempfileMatchesAnsible() throws {
         try Self.compare("tempfile.yml")
     }
+
+    /// find's filters (patterns, regex, excludes, contains, size, age, mode, depth, limit,
+    /// links followed or not), checksums, paths that are not directories and bad options.
+    @Test func findMatchesAnsible() throws {
+        try Self.compare("find.yml")
+    }
 }
