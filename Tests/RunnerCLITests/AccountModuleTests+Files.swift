@@ -24,4 +24,10 @@ extension AccountModuleTests {
     @Test func findMatchesAnsible() throws {
         try Self.compare("find.yml")
     }
+
+    /// file's recurse with symbolic and octal modes: a second run, and check mode, report a
+    /// change only where an entry's mode would really change.
+    @Test func fileRecurseMatchesAnsible() throws {
+        try Self.compare("file_recurse.yml")
+    }
 }

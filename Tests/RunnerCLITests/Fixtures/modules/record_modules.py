@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Record what the real ansible-playbook (ansible-core 2.21) returns for the account,
-wait_for and service modules, as goldens for Tests/RunnerCLITests/AccountModuleTests.swift.
+wait_for, service, stat, ping, slurp, tempfile, find and file modules, as goldens for
+Tests/RunnerCLITests/AccountModuleTests.swift (and its +Files extension).
 
     sudo /tmp/oracle/bin/python Tests/RunnerCLITests/Fixtures/modules/record_modules.py [PLAYBOOK ...]
     (run as root: the playbooks create and remove rt_* users and groups and an
@@ -34,7 +35,7 @@ TOOL = os.path.join(VENV, "bin", "ansible-playbook")
 PLAYBOOKS = [("group.yml", []), ("user.yml", []), ("account_check.yml", ["--check"]),
              ("wait_for.yml", []), ("service.yml", []), ("systemd.yml", []), ("stat.yml", []),
              ("ping.yml", []), ("slurp.yml", []), ("tempfile.yml", []),
-             ("find.yml", [])]
+             ("find.yml", []), ("file_recurse.yml", [])]
 VOLATILE = {"uid", "gid", "group", "elapsed", "status", "delta", "start", "end"}
 # Inside a stat result: what changes from one file or run to the next.
 STAT_VOLATILE = {"atime", "mtime", "ctime", "inode", "dev", "nlink", "version"}
