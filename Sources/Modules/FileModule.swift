@@ -142,7 +142,9 @@ struct FileTask {
             let (check, apply) = recursiveCommands(target)
             if !check.isEmpty {
                 let probe = try context.remote(check)
-                if !probe.stdout.isEmpty {
+                var needed = !probe.stdout.isEmpty
+                if !needed { needed = try symbolicModeChangesBelow(target, umask: umask) }
+                if needed {
                     changed = true
                     script += "\n" + apply
                 }
@@ -151,6 +153,19 @@ struct FileTask {
         guard changed else { return (false, stat) }
         if context.checkMode { return (true, change.applied(to: stat)) }
         return (true, try act(script, statPath: target) ?? change.applied(to: stat))
+    }
+
+    /// Whether a symbolic `mode` changes anything below `target`: the mode of every entry
+    /// but symlinks (chmod passes them by) is read and the mode applied to it, so a second
+    /// run is unchanged, as ansible's recursion is.
+    func symbolicModeChangesBelow(_ target: String, umask: Int) throws(ModuleFailure) -> Bool {
+        guard case .symbolic = attributes.mode else { return false }
+        let listing = try context.remote("find \(ShellQuote.quote(target)) -mindepth 1 ! -type l -exec stat -c '%f' {} + 2>/dev/null").stdout
+        return listing.split(separator: "\n").contains { line in
+            guard let raw = Int(line, radix: 16) else { return false }
+            let isDirectory = raw & 0o170000 == 0o040000
+            return attributes.mode?.resolve(current: raw, isDirectory: isDirectory, umask: umask) != raw & 0o7777
+        }
     }
 
     /// `find` tests printing a path below `target` that needs a change, and the fix.
@@ -173,7 +188,8 @@ struct FileTask {
                 tests.append("! -perm \(String(b, radix: 8))")
                 fixes.append("chmod -R \(String(b, radix: 8)) \(t)")
             case .symbolic(let s):
-                tests.append("-print")
+                // Which entries a symbolic mode changes is worked out from their modes.
+                tests.append("-false")
                 fixes.append("chmod -R \(ShellQuote.quote(s)) \(t)")
             case .preserve: break
             }

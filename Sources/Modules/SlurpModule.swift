@@ -3,10 +3,11 @@ import Core
 import Foundation
 
 /// `slurp`: the content of a file on the target, base64-encoded, with `encoding: base64`
-/// and `source`. A missing path fails with `file not found: <path>`, as in Ansible.
+/// and `source` (`armor: false`: the text itself, `encoding: utf-8`). A missing path fails
+/// with `File not found: <path>`, as in Ansible.
 struct SlurpModule: Module {
     func run(_ context: ModuleContext) -> TaskResult {
-        if let failure = context.unsupported(["src", "path"], module: "slurp") { return failure }
+        if let failure = context.unsupported(["src", "armor"], module: "slurp", aliases: ["path"]) { return failure }
         return ModuleContext.outcome { () throws(ModuleFailure) in
             let path = try context.required("src", aliases: ["path"])
             let p = ShellQuote.quote(path)
@@ -17,18 +18,24 @@ struct SlurpModule: Module {
             """
             let probe = try context.probe(script)
             switch probe["ERR"] {
-            case "missing": return .failed("file not found: \(path)")
-            case "dir": return .failed("source is a directory and must be a file: \(path)")
-            case "denied": return .failed("file is not readable: \(path)")
+            case "missing": return .failed("File not found: \(path)")
+            case "dir": return .failed("Source is a directory and must be a file: \(path)")
+            case "denied": return .failed("File is not readable: \(path)")
             default: break
             }
             guard let bytes = probe["DATA"].flatMap(RemoteFile.decodeContent) else {
-                return .failed("unable to slurp file: \(path)")
+                // ansible-core's message lacks its f-string prefix, so the braces are literal.
+                return .failed("Unable to slurp file: {source}")
             }
             var v = PyDict()
             v["changed"] = false
-            v["content"] = .string(Data(bytes).base64EncodedString())
-            v["encoding"] = "base64"
+            if context.bool("armor", default: true) {
+                v["content"] = .string(Data(bytes).base64EncodedString())
+                v["encoding"] = "base64"
+            } else {
+                v["content"] = .string(String(decoding: bytes, as: UTF8.self))
+                v["encoding"] = "utf-8"
+            }
             v["source"] = .string(path)
             return TaskResult(v)
         }

@@ -31,6 +31,19 @@ public struct TaskResult: Sendable {
         return TaskResult(v)
     }
 
+    /// A module without check-mode support is skipped in check mode, after its options are
+    /// checked, as ansible-core's module runner does.
+    public static func checkModeUnsupported(module: String) -> TaskResult {
+        TaskResult(PyDict([("changed", false), ("msg", .string("remote module (\(module)) does not support check mode")),
+                           ("skipped", true)]))
+    }
+
+    /// An error the module did not expect (a Python exception in Ansible), which ansible-core
+    /// reports wrapped as `Task failed: Module failed: <error>`.
+    public static func crashed(_ error: String) -> TaskResult {
+        .failed("Task failed: Module failed: \(error)")
+    }
+
     public var status: Status {
         if values["unreachable"]?.isTruthy == true { return .unreachable }
         if values["failed"]?.isTruthy == true { return .failed }

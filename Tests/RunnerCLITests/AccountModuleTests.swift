@@ -48,15 +48,18 @@ struct AccountModuleTests {
                 return s
             }
             if let l = v as? [Any] { return l.map(fix) }
-            if let d = v as? [String: Any] { return d.mapValues(fix) }
+            if let d = v as? [String: Any] {
+                return Dictionary(d.map { k, x in (fix(k) as? String ?? k, fix(x)) }, uniquingKeysWith: { a, _ in a })
+            }
             return v
         }
         var out: [String: Any] = [:]
         for (k, v) in r where !["action", "exception", "invocation"].contains(k) && !k.hasPrefix("_ansible") {
             if k == "stat", let stat = v as? [String: Any] {
-                out[k] = Dictionary(uniqueKeysWithValues: stat.map { key, value in
-                    (key, statVolatile.contains(key) ? Self.typeName(value, number: key.hasSuffix("time") ? "float" : "int") as Any : fix(value))
-                })
+                out[k] = statNormalized(stat, fix)
+            } else if k == "files", r["action"] as? String == "find", let files = v as? [[String: Any]] {
+                // readdir order follows a per-filesystem hash seed on ext4: compared by path.
+                out[k] = files.map { statNormalized($0, fix) }.sorted { "\($0["path"] ?? "")" < "\($1["path"] ?? "")" }
             } else if k == "port", let p = v as? Int, let name = ports.first(where: { $0.value == p })?.key {
                 out[k] = "{\(name)}"
             } else if volatile.contains(k) {
@@ -66,6 +69,13 @@ struct AccountModuleTests {
             }
         }
         return out
+    }
+
+    /// A stat-like dictionary with the values that change from run to run named by type.
+    static func statNormalized(_ stat: [String: Any], _ fix: (Any) -> Any) -> [String: Any] {
+        Dictionary(uniqueKeysWithValues: stat.map { key, value in
+            (key, statVolatile.contains(key) ? Self.typeName(value, number: key.hasSuffix("time") ? "float" : "int") as Any : fix(value))
+        })
     }
 
     /// The Python type name of a decoded JSON value (numbers are named by the caller).

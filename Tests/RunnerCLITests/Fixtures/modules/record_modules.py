@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Record what the real ansible-playbook (ansible-core 2.21) returns for the account,
-wait_for and service modules, as goldens for Tests/RunnerCLITests/AccountModuleTests.swift.
+wait_for, service, stat, ping, slurp, tempfile, find and file modules, as goldens for
+Tests/RunnerCLITests/AccountModuleTests.swift (and its +Files extension).
 
     sudo /tmp/oracle/bin/python Tests/RunnerCLITests/Fixtures/modules/record_modules.py [PLAYBOOK ...]
     (run as root: the playbooks create and remove rt_* users and groups and an
@@ -15,7 +16,7 @@ Writes modules_expected.json: {playbook: {"exit_code": n, "tasks": [result, ...]
 result is the task's json-callback result without "action", "exception", "invocation"
 and "_ansible*" keys; values that differ from one machine or run to the next (uid, gid,
 group, elapsed, status, delta, start, end; inside `stat`: times, inode, dev, nlink and the
-lsattr version) are replaced by their type name, the temporary
+lsattr version; the same in each of find's `files`, which are sorted by path) are replaced by their type name, the temporary
 directory by {dir}; copy and file tasks (set-up) keep only "changed".
 """
 from __future__ import annotations
@@ -32,7 +33,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 VENV = os.environ.get("ORACLE_VENV", "/tmp/oracle")
 TOOL = os.path.join(VENV, "bin", "ansible-playbook")
 PLAYBOOKS = [("group.yml", []), ("user.yml", []), ("account_check.yml", ["--check"]),
-             ("wait_for.yml", []), ("service.yml", []), ("systemd.yml", []), ("stat.yml", [])]
+             ("wait_for.yml", []), ("service.yml", []), ("systemd.yml", []), ("stat.yml", []),
+             ("ping.yml", []), ("slurp.yml", []), ("tempfile.yml", []),
+             ("find.yml", []), ("file_recurse.yml", [])]
 VOLATILE = {"uid", "gid", "group", "elapsed", "status", "delta", "start", "end"}
 # Inside a stat result: what changes from one file or run to the next.
 STAT_VOLATILE = {"atime", "mtime", "ctime", "inode", "dev", "nlink", "version"}
@@ -56,7 +59,7 @@ def normalize(value, ports, work):
     if isinstance(value, list):
         return [normalize(v, ports, work) for v in value]
     if isinstance(value, dict):
-        return {k: normalize(v, ports, work) for k, v in value.items()}
+        return {normalize(k, ports, work): normalize(v, ports, work) for k, v in value.items()}
     return value
 
 
@@ -69,6 +72,11 @@ def clean(result, ports, work):
             continue
         if key == "stat" and isinstance(value, dict):
             value = {k: type(v).__name__ if k in STAT_VOLATILE else normalize(v, ports, work) for k, v in value.items()}
+        elif key == "files" and isinstance(value, list) and result.get("action") == "find":
+            # find lists in readdir order, which on ext4 follows a per-filesystem hash seed:
+            # compared by path instead (runner walks in the same order on the same machine).
+            value = sorted(({k: type(v).__name__ if k in STAT_VOLATILE else normalize(v, ports, work) for k, v in f.items()}
+                            for f in value), key=lambda f: f["path"])
         elif key == "port" and value in ports.values():
             value = "{%s}" % next(k for k, v in ports.items() if v == value)
         out[key] = type(value).__name__ if key in VOLATILE else normalize(value, ports, work)

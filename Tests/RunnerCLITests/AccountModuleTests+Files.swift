@@ -1,0 +1,33 @@
+import Testing
+
+/// The file-handling and small modules against ansible's recorded results, in a fresh
+/// directory each; they need no root beyond what the recording had (files owned by root).
+extension AccountModuleTests {
+    /// ping's pong, its `data`, the crash it raises on `data: crash`, and a bad option.
+    @Test func pingMatchesAnsible() throws {
+        try Self.compare("ping.yml")
+    }
+
+    /// slurp base64 and `armor: false`, an empty file, check mode, and its failure messages.
+    @Test func slurpMatchesAnsible() throws {
+        try Self.compare("slurp.yml")
+    }
+
+    /// tempfile files and directories (names checked by shape), check mode skipped, and the
+    /// OSError texts for a missing or non-directory `path`.
+    @Test func tempfileMatchesAnsible() throws {
+        try Self.compare("tempfile.yml")
+    }
+
+    /// find's filters (patterns, regex, excludes, contains, size, age, mode, depth, limit,
+    /// links followed or not), checksums, paths that are not directories and bad options.
+    @Test func findMatchesAnsible() throws {
+        try Self.compare("find.yml")
+    }
+
+    /// file's recurse with symbolic and octal modes: a second run, and check mode, report a
+    /// change only where an entry's mode would really change.
+    @Test func fileRecurseMatchesAnsible() throws {
+        try Self.compare("file_recurse.yml")
+    }
+}
