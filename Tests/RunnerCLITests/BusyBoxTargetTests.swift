@@ -83,7 +83,12 @@ import Glibc
             for (key, v) in dict where !volatile.contains(key) {
                 // tempfile's path and the name of a copy's uploaded source are random.
                 if key == "path" || key == "src", let s = v as? String, s.contains("ansible.") || s.contains(".ansible-tmp-") { continue }
-                out[key] = comparable(v, host: host)
+                if key == "files", let files = v as? [[String: Any]] {
+                    // find lists a directory in readdir order, which differs between two directories.
+                    out[key] = comparable(files.sorted { ($0["path"] as? String ?? "") < ($1["path"] as? String ?? "") }, host: host)
+                } else {
+                    out[key] = comparable(v, host: host)
+                }
             }
             return out
         }
