@@ -295,7 +295,6 @@ enum CoreFilters {
 
     static let intFilter: FilterFunction = { r, v, a throws(TemplateError) in
         let def = try a.get(0, "default").map { x throws(TemplateError) in try r.concrete(x) } ?? .int(0)
-        let base = try r.intArg(a, 1, "base", 10)
         let x = try r.concrete(v)
         switch x {
         case .int, .bigInt: return .value(x)
@@ -305,6 +304,12 @@ enum CoreFilters {
             return .value(.int(Int(f.rounded(.towardZero))))
         case .string(let s), .unsafe(let s):
             var t = s.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "_", with: "")
+            // Jinja reads `base` for strings only, and a base int() refuses ends in its float
+            // fallback, as any other conversion error does.
+            guard let base = try? r.intArg(a, 1, "base", 10) else {
+                if let f = parseFloat(t), f.isFinite { return .value(.int(Int(f.rounded(.towardZero)))) }
+                return .value(def)
+            }
             if base != 10 {
                 var neg = false
                 if t.hasPrefix("-") { neg = true; t.removeFirst() }

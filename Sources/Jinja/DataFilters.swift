@@ -6,7 +6,12 @@ enum DataFilters {
     static func register(_ t: inout [String: FilterFunction]) {
         t["map"] = plugin { r, v, a throws(TemplateError) in
             let items = try r.iterate(v)
-            if let attr = a.keyword("attribute") {
+            // As Jinja's prepare_map: `attribute=` selects attribute mode only without a filter
+            // name; with one, every keyword goes to that filter (map('map', attribute='key')).
+            if a.positional.isEmpty, let attr = a.keyword("attribute") {
+                if let other = a.keywords.first(where: { $0.0 != "attribute" && $0.0 != "default" }) {
+                    throw .plugin("Unexpected keyword argument '\(other.0)'")
+                }
                 let path = try r.str(attr)
                 let def = a.keyword("default")
                 return .value(.list(try items.map { i throws(TemplateError) in
@@ -15,7 +20,7 @@ enum DataFilters {
                     return try r.concrete(x)
                 }))
             }
-            guard let first = a.positional.first else { return .value(.list(try items.map { x throws(TemplateError) in try r.concrete(x) })) }
+            guard let first = a.positional.first else { throw .plugin("map requires a filter argument") }
             let name = Renderer.shortName(try r.str(first))
             guard let f = Filters.table[name] else { throw .plugin("No filter named '\(name)'.") }
             let rest = Arguments(positional: Array(a.positional.dropFirst()), keywords: a.keywords)
