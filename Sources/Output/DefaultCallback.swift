@@ -186,9 +186,10 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
             }
             report("[ERROR]: \(message)\n", location: at)
         } else if !causes.isEmpty, values["censored"] == nil {
-            // ansible's default callback shows such a result without its `changed`.
-            body["changed"] = nil
-            report("[ERROR]: \(message)\n\nTask failed.\n", location: location, causes: causes)
+            // A controller action's failed argument leaves no `changed` in the result (a module's
+            // does: ansible's normal action reports it).
+            if Self.controllerActions.contains(short) { body["changed"] = nil }
+            report("[ERROR]: \(message)\n\n", first: "Task failed.", location: location, causes: causes)
         } else {
             report(ownWords ? "[ERROR]: \(message)\n" : "[ERROR]: Task failed: \(kind) failed: \(message)\n",
                    location: location)
@@ -199,24 +200,66 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
 
     /// An error with the task's origin and source lines. ansible's display prints an error only
     /// once per run: later hosts failing the same way show just their `fatal:` line.
-    /// `causes` (`msg`, `file`, `line`, `column`) follow, each after `<<< caused by >>>`.
-    func report(_ message: String, location: SourceLocation, causes: [Value] = []) {
+    func report(_ message: String, location: SourceLocation) {
         var text = message
-        func origin(_ location: SourceLocation) {
-            guard location.line > 0 else { return }
-            var absolute = location
-            absolute.file = URL(fileURLWithPath: location.file).standardizedFileURL.path
-            text += "Origin: \(absolute)\n\n" + Self.excerpt(location) + "\n"
-        }
-        origin(location)
+        if location.line > 0 { text += Self.origin(location) }
+        if printedErrors.insert(text).inserted { emit(text, Palette.error) }
+    }
+
+    /// An error with its causes (`msg`, `file`, `line`, `column`), as ansible-core's verbose
+    /// event format: a cause that has no origin of its own or the same origin as the error it
+    /// explains is joined to that error's message ("Task failed: Finalization ... failed."),
+    /// the others follow after `<<< caused by >>>`, each with its origin and source lines.
+    func report(_ header: String, first: String, location: SourceLocation, causes: [Value]) {
+        var chain: [(message: String, location: SourceLocation?)] = [(first, location.line > 0 ? location : nil)]
         for cause in causes {
             guard let c = cause.dictValue else { continue }
-            text += "<<< caused by >>>\n\n\(c["msg"]?.pythonString ?? "")\n"
-            if let file = c["file"]?.pythonString, !file.isEmpty {
-                origin(SourceLocation(file: file, line: Int(c["line"]?.pythonString ?? "") ?? 0, column: Int(c["column"]?.pythonString ?? "") ?? 0))
+            var at: SourceLocation? = nil
+            if let file = c["file"]?.pythonString, !file.isEmpty, let line = Int(c["line"]?.pythonString ?? ""), line > 0 {
+                at = SourceLocation(file: file, line: line, column: Int(c["column"]?.pythonString ?? "") ?? 0)
             }
+            chain.append((c["msg"]?.pythonString ?? "", at))
+        }
+        var text = header
+        var i = 0
+        while i < chain.count {
+            var parts = [chain[i].message]
+            var j = i + 1
+            while j < chain.count, chain[j].location == nil || chain[j].location == chain[i].location {
+                parts.append(chain[j].message)
+                j += 1
+            }
+            text += Self.joinedMessage(parts) + "\n"
+            if let at = chain[i].location { text += Self.origin(at) }
+            if j < chain.count { text += "<<< caused by >>>\n\n" }
+            i = j
         }
         if printedErrors.insert(text).inserted { emit(text, Palette.error) }
+    }
+
+    /// "Origin: file:line:col", a blank line and the source excerpt.
+    static func origin(_ location: SourceLocation) -> String {
+        var absolute = location
+        absolute.file = URL(fileURLWithPath: location.file).standardizedFileURL.path
+        return "Origin: \(absolute)\n\n" + excerpt(location) + "\n"
+    }
+
+    /// Messages of an error and its causes joined as ansible joins them: each cause after the
+    /// message it explains and ": " (the message's closing dots and spaces dropped), a cause
+    /// the message already ends with left out.
+    static func joinedMessage(_ parts: [String]) -> String {
+        var reversed = Array(parts.reversed())
+        var message = reversed.removeFirst()
+        for part in reversed {
+            if part.hasSuffix(message) {
+                message = part
+            } else {
+                var left = Substring(part)
+                while let last = left.last, last == "." || last == " " { left = left.dropLast() }
+                message = "\(left): \(message)"
+            }
+        }
+        return message
     }
 
     /// Up to three source lines ending at the location's line, numbered, and a caret line, as

@@ -161,6 +161,10 @@ extension PlaybookLoader {
             task.actionLocation = entry.keyLocation(action)
             if let node = entry.child(action), case .dict(let given) = node.value {
                 for key in given.keys { task.argLocations[key.pythonString] = node.child(key.pythonString)?.location }
+            } else if let node = entry.child(action), case .string = node.value {
+                // Free-form text (`command: echo x`, `copy: src=a dest=b`): every argument parsed
+                // from it has the text's origin, as in ansible.
+                if case .dict(let parsed) = args { for key in parsed.keys { task.argLocations[key.pythonString] = node.location } }
             }
         }
         return task
