@@ -10,6 +10,16 @@ extension PlaybookExecutor {
     /// One execution of a task on a host (one loop item): `when`, the action, then
     /// `until`, `changed_when` and `failed_when`.
     func runOnce(_ task: Task, host: String, scope: VariableScope, extra: PyDict) -> HostOutcome {
+        var outcome = runOnceUnmarked(task, host: host, scope: scope, extra: extra)
+        // ansible-core 2.21 gives every failed result (and failed loop item) the text that
+        // stands for its traceback when tracebacks are off; callbacks and `register` see it.
+        if outcome.result.isFailed, outcome.result.status != .unreachable, outcome.result.values["exception"] == nil {
+            outcome.result.values["exception"] = "(traceback unavailable)"
+        }
+        return outcome
+    }
+
+    private func runOnceUnmarked(_ task: Task, host: String, scope: VariableScope, extra: PyDict) -> HostOutcome {
         // The enclosing blocks' `when` come first: a task inherits them (ansible's `when` is
         // extended from its parents), so each task of a block that does not apply is skipped.
         // `delegate_to` is templated before `when`, as ansible-core resolves the delegated host first.

@@ -36,6 +36,8 @@ struct DebugModule: Module {
             out["msg"] = context.args["msg"] ?? .string("Hello world!")
         }
         out["changed"] = false
+        // ansible's debug action marks what it prints as shown at every verbosity.
+        out["_ansible_verbose_always"] = true
         return TaskResult(out)
     }
 }

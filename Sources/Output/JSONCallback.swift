@@ -57,7 +57,20 @@ public final class JSONCallback: Callback, @unchecked Sendable {
         // runner's own report details (`_ansible_error_*`) are for the default callback only.
         var values = result.values
         for key in values.keys where key.pythonString.hasPrefix("_ansible_error_") { values[key] = nil }
+        if let items = values["results"]?.listValue {
+            values["results"] = .list(items.map { item in item.dictValue.map { .dict(Self.loopItem($0)) } ?? item })
+        }
         currentHosts[.string(host)] = .dict(values)
+    }
+
+    /// A loop item as ansible-core's callbacks get it: its `failed` and `skipped` flags stay
+    /// with the task's result (and in `register`), and it always carries its label.
+    static func loopItem(_ item: PyDict) -> PyDict {
+        var out = item
+        out["failed"] = nil
+        out["skipped"] = nil
+        if out["_ansible_item_label"] == nil, let value = item["item"] { out["_ansible_item_label"] = value }
+        return out
     }
 
     /// The json callback has no include event; the include's own result is in the document.
