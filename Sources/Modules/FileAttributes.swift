@@ -22,12 +22,17 @@ public struct FileAttributes: Sendable {
     }
 
     /// The changes `path`, now as `current` says, needs. Fails on a malformed symbolic mode
-    /// with Ansible's message.
-    public func plan(for current: RemoteStat, umask: Int) throws(ModuleFailure) -> AttributeChange {
+    /// with Ansible's message, naming the clause it could not read and the path.
+    public func plan(for current: RemoteStat, umask: Int, path: String? = nil) throws(ModuleFailure) -> AttributeChange {
         var change = AttributeChange()
         if let mode {
             guard let bits = mode.resolve(current: current.permissions, isDirectory: current.isDirectory, umask: umask) else {
-                throw ModuleFailure(.failed("mode must be in octal or symbolic form"))
+                var details = PyDict()
+                if case .symbolic(let spec) = mode, let clause = FileMode.malformedClause(spec) {
+                    details["details"] = .string("bad symbolic permission for mode: \(clause)")
+                }
+                if let path { details["path"] = .string(path) }
+                throw ModuleFailure(.failed("mode must be in octal or symbolic form", details))
             }
             if bits != current.permissions { change.permissions = bits }
         }

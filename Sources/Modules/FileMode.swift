@@ -38,22 +38,16 @@ public enum FileMode: Sendable, Equatable {
         }
     }
 
+    /// `spec` applied to `current`; nil when `malformedClause` finds a clause it cannot read.
     static func applySymbolic(_ spec: String, current: Int, isDirectory: Bool, umask: Int) -> Int? {
+        guard malformedClause(spec) == nil else { return nil }
         var mode = current
         for clause in spec.split(separator: ",", omittingEmptySubsequences: false) {
-            var chars = Substring(clause)
-            var who = ""
-            while let c = chars.first, "ugoa".contains(c) { who.append(c); chars.removeFirst() }
+            let (who, steps) = clauseParts(clause)
             let useUmask = who.isEmpty
-            if who.isEmpty || who.contains("a") { who = "ugo" }
-            guard !chars.isEmpty else { return nil }
-            while let op = chars.first {
-                guard "+-=".contains(op) else { return nil }
-                chars.removeFirst()
-                var perms = ""
-                while let c = chars.first, !"+-=".contains(c) { perms.append(c); chars.removeFirst() }
-                guard perms.allSatisfy({ "rwxXstugo".contains($0) }) else { return nil }
-                for user in who {
+            let users = who.isEmpty || who == "a" ? "ugo" : who
+            for (op, perms) in steps {
+                for user in users {
                     var bits = permissionBits(perms, for: user, mode: mode, isDirectory: isDirectory)
                     if useUmask { bits &= ~umask }
                     mode = apply(op, user: user, bits: bits, to: mode)
@@ -61,6 +55,31 @@ public enum FileMode: Sendable, Equatable {
             }
         }
         return mode
+    }
+
+    /// The first comma-separated clause of a symbolic mode Ansible rejects, as it reads one:
+    /// the text before the first operator (`+`, `-`, `=`) must be empty, `a`, or only `u`,
+    /// `g`, `o`; the text after each operator only `rwxXstugo`. A clause without an operator
+    /// (`u`, or an empty one) is accepted and changes nothing. Nil when all clauses read.
+    public static func malformedClause(_ spec: String) -> String? {
+        for clause in spec.split(separator: ",", omittingEmptySubsequences: false) {
+            let (who, steps) = clauseParts(clause)
+            let whoValid = who.isEmpty || who == "a" || who.allSatisfy { "ugo".contains($0) }
+            if !whoValid || steps.contains(where: { !$0.perms.allSatisfy { "rwxXstugo".contains($0) } }) {
+                return String(clause)
+            }
+        }
+        return nil
+    }
+
+    /// A clause split into who (the text before the first operator) and operator/perms steps.
+    static func clauseParts(_ clause: Substring) -> (who: String, steps: [(op: Character, perms: String)]) {
+        guard let first = clause.firstIndex(where: { "+-=".contains($0) }) else { return (String(clause), []) }
+        var steps: [(op: Character, perms: String)] = []
+        for c in clause[first...] {
+            if "+-=".contains(c) { steps.append((c, "")) } else { steps[steps.count - 1].perms.append(c) }
+        }
+        return (String(clause[..<first]), steps)
     }
 
     /// The bits `perms` stand for in `user`'s position (`u`, `g` or `o`).

@@ -32,14 +32,30 @@ struct FileTask {
     var follow: Bool
     /// What changed, returned as `diff` in diff mode.
     var diff: FileDiff?
+    var times = FileTimes()
+    /// The owner or group the target's databases do not know, from the first probe.
+    var unknownOwner = false, unknownGroup = false
+    /// The requested times differ from the path's, as the first probe found them.
+    var timesChange = false
+    var warnings: [String] = []
 
     init(context: ModuleContext) {
         self.context = context
         attributes = FileAttributes(context)
+        // `preserve` is copy's and template's; to file it is a malformed symbolic mode.
+        if attributes.mode == .preserve { attributes.mode = .symbolic("preserve") }
         follow = context.bool("follow", default: true)
     }
 
+    /// The result, with the warnings (check mode's unknown owner or group) added.
     mutating func run() throws(ModuleFailure) -> TaskResult {
+        var outcome: TaskResult
+        do { outcome = try dispatch() } catch { outcome = error.result }
+        if !warnings.isEmpty { outcome.values["warnings"] = .list(warnings.map { .string($0) }) }
+        return outcome
+    }
+
+    mutating func dispatch() throws(ModuleFailure) -> TaskResult {
         path = try context.required("path", aliases: ["dest", "name"])
         let requested = context.string("state")
         if let requested, !FileModule.states.contains(requested) {
@@ -54,10 +70,27 @@ struct FileTask {
         script += "if [ -L \(ShellQuote.quote(path)) ]; then printf 'REAL|%s\\n' \"$(readlink -f \(ShellQuote.quote(path)))\"; fi\n"
         script += RemoteStat.command(path, tag: "T", follow: true) + "\n"
         if let srcPath { script += RemoteStat.command(srcPath, tag: "R", follow: true) + "\n" }
+        if requested != "absent" {
+            times = try FileTimes(context, state: requested ?? "file")
+            script += times.probeCommand(path, follow: follow) + "\n" + lookupCommand()
+        }
         let probe = try context.probe(script)
         let current = RemoteStat.parse(probe, tag: "S")
         let identity = RemoteIdentity.parse(probe)
         let state = requested ?? (current.map { $0.isLink && follow ? (RemoteStat.parse(probe, tag: "T")?.state ?? "file") : $0.state } ?? "file")
+        if state != "absent" {
+            times = try FileTimes(context, state: state)
+            timesChange = times.changes(probe)
+            unknownOwner = probe["NOUSER"] != nil
+            unknownGroup = probe["NOGROUP"] != nil
+            // In check mode ansible warns first, then fails as a real run would.
+            if context.checkMode, unknownOwner, let owner = attributes.owner {
+                warnings.append("failed to look up user \(owner). Create user up to this point in real play")
+            }
+            if context.checkMode, unknownGroup, let group = attributes.group {
+                warnings.append("failed to look up group \(group). Create group up to this point in real play")
+            }
+        }
         switch state {
         case "absent": return try absent(current)
         case "directory": return try directory(current, target: RemoteStat.parse(probe, tag: "T"), real: probe["REAL"], identity: identity)
@@ -71,17 +104,60 @@ struct FileTask {
     func act(_ script: String, statPath: String) throws(ModuleFailure) -> RemoteStat? {
         let outcome = try context.remote(script + "\n" + RemoteStat.command(statPath, tag: "S"))
         guard outcome.rc == 0 else {
-            throw ModuleFailure(.failed(outcome.stderr.trimmingCharacters(in: .whitespacesAndNewlines), PyDict([("path", .string(path))])))
+            let after = RemoteStat.parse(ProbeOutput(outcome.stdout), tag: "S")
+            throw ModuleFailure(Self.described(.failed(outcome.stderr.trimmingCharacters(in: .whitespacesAndNewlines), PyDict([("path", .string(path))])), after))
         }
         return RemoteStat.parse(ProbeOutput(outcome.stdout), tag: "S")
     }
 
+    /// sh printing `NOUSER|` or `NOGROUP|` when the requested owner or group is a name the
+    /// target does not know (numeric ids are taken as they are, as in ansible).
+    func lookupCommand() -> String {
+        var script = ""
+        if let owner = attributes.owner, Int(owner) == nil {
+            script += "id -u \(ShellQuote.quote(owner)) >/dev/null 2>&1 || echo 'NOUSER|'\n"
+        }
+        if let group = attributes.group, Int(group) == nil {
+            let q = ShellQuote.quote(group)
+            script += "getent group \(q) >/dev/null 2>&1 || awk -F: -v n=\(q) '$1 == n { f = 1 } END { exit !f }' /etc/group 2>/dev/null || echo 'NOGROUP|'\n"
+        }
+        return script
+    }
+
+    /// The attribute changes `stat` (of `target`) needs, failing as ansible does for an unknown
+    /// owner or group (looked up first) or a malformed mode, with the path's attributes.
+    func plan(_ stat: RemoteStat, at target: String, umask: Int, attributes wanted: FileAttributes? = nil) throws(ModuleFailure) -> AttributeChange {
+        let wanted = wanted ?? attributes
+        let base = PyDict([("path", .string(target))])
+        if unknownOwner, let owner = wanted.owner {
+            throw ModuleFailure(Self.described(.failed("chown failed: failed to look up user \(owner)", base), stat))
+        }
+        if unknownGroup, let group = wanted.group {
+            throw ModuleFailure(Self.described(.failed("chgrp failed: failed to look up group \(group)", base), stat))
+        }
+        do {
+            return try wanted.plan(for: stat, umask: umask, path: target)
+        } catch {
+            throw ModuleFailure(Self.described(error.result, stat))
+        }
+    }
+
+    /// A failure with the attributes of the path it names, as ansible adds them to any result
+    /// naming an existing `path` or `dest`.
+    static func described(_ failure: TaskResult, _ stat: RemoteStat?) -> TaskResult {
+        var r = failure
+        if let stat { for (k, x) in stat.resultKeys.items where r.values[k] == nil { r.values[k] = x } }
+        return r
+    }
+
+    /// A result naming `path` under `key`, with the attributes of `stat` (none when it is nil:
+    /// ansible describes only a path that exists).
     func result(_ changed: Bool, _ stat: RemoteStat?, key: String = "path", extra: PyDict = PyDict()) -> TaskResult {
         var v = PyDict()
         v["changed"] = .bool(changed)
         v[.string(key)] = .string(path)
         for (k, x) in extra.items { v[k] = x }
-        if let stat { for (k, x) in stat.resultKeys.items { v[k] = x } } else { v["state"] = "absent" }
+        if let stat { for (k, x) in stat.resultKeys.items { v[k] = x } }
         if context.diffMode, let diff { v["diff"] = diff.value }
         return TaskResult(v)
     }
@@ -92,7 +168,8 @@ struct FileTask {
     }
 
     mutating func absent(_ current: RemoteStat?) throws(ModuleFailure) -> TaskResult {
-        guard let current else { return result(false, nil) }
+        let gone = PyDict([("state", "absent")])
+        guard let current else { return result(false, nil, extra: gone) }
         beginDiff("absent", previous: current)
         if context.diffMode && current.isDirectory {
             // ansible lists what a removed directory held, as os.walk finds it.
@@ -102,8 +179,10 @@ struct FileTask {
         if !context.checkMode {
             let outcome = try context.remote("rm -rf \(ShellQuote.quote(path))")
             if outcome.rc != 0 { return .failed("rmtree failed: \(outcome.stderr.trimmingCharacters(in: .whitespacesAndNewlines))") }
+            return result(true, nil, extra: gone)
         }
-        return result(true, nil)
+        // Check mode leaves the path, which the result then describes (its own state too).
+        return result(true, current, extra: gone)
     }
 
     /// sh listing everything below `dir`, depth first, each line `d` (a directory, or a link to
@@ -134,10 +213,12 @@ struct FileTask {
     }
 
     /// Attribute fixes for an existing path (and, with `recurse`, everything below it).
+    /// The path's own times are set after its attributes, when they differ.
     func fixAttributes(_ target: String, _ stat: RemoteStat, umask: Int, recurse: Bool = false) throws(ModuleFailure) -> (Bool, RemoteStat) {
-        let change = try attributes.plan(for: stat, umask: umask)
-        var changed = !change.isEmpty
+        let change = try plan(stat, at: target, umask: umask)
+        var changed = !change.isEmpty || timesChange
         var script = change.isEmpty ? ":" : change.commands(target) + " || exit 1"
+        if timesChange { script += "\n" + times.command(target) + " || exit 1" }
         if recurse {
             let (check, apply) = recursiveCommands(target)
             if !check.isEmpty {
@@ -204,7 +285,7 @@ struct FileTask {
         if let current {
             let effective = current.isLink && follow ? target : current
             guard let effective, effective.isDirectory else {
-                return .failed("\(path) already exists as a \(current.state)", PyDict([("path", .string(path))]))
+                return Self.described(.failed("\(path) already exists as a \(current.state)", PyDict([("path", .string(path))])), current)
             }
             let where_ = current.isLink && follow ? (real ?? path) : path
             beginDiff("directory", previous: effective, path: where_)
@@ -214,9 +295,9 @@ struct FileTask {
         }
         // Create each missing component, giving each the requested attributes.
         beginDiff("directory", previous: nil)
+        if context.checkMode { return result(true, nil) }
         let newDir = RemoteStat.newFile(identity, directory: true)
-        let change = try attributes.plan(for: newDir, umask: identity.umask)
-        if context.checkMode { return result(true, change.applied(to: newDir)) }
+        let change = try plan(newDir, at: path, umask: identity.umask)
         diff?.attributes(from: newDir, to: change.applied(to: newDir))
         var prefixes: [String] = []
         var walked = path.hasPrefix("/") ? "/" : ""
@@ -232,16 +313,17 @@ struct FileTask {
             // error, as in ansible's file module; the second mkdir reports any other reason.
             script += "if [ ! -d \(d) ]; then { mkdir \(d) 2>/dev/null || [ -d \(d) ] || mkdir \(d); }\(fix) || exit 1; fi\n"
         }
+        if !times.preservesBoth { script += times.command(path) + " || exit 1\n" }
         return result(true, try act(script, statPath: path))
     }
 
     mutating func file(_ current: RemoteStat?, target: RemoteStat?, real: String?, identity: RemoteIdentity) throws(ModuleFailure) -> TaskResult {
         guard let current else {
-            return .failed("file (\(path)) is absent, cannot continue", PyDict([("path", .string(path))]))
+            return .failed("file (\(path)) is absent, cannot continue", PyDict([("path", .string(path)), ("state", "absent")]))
         }
         let effective = current.isLink && follow ? (target ?? current) : current
         if effective.isDirectory {
-            return .failed("file (\(path)) is directory, cannot continue", PyDict([("path", .string(path))]))
+            return Self.described(.failed("file (\(path)) is directory, cannot continue", PyDict([("path", .string(path)), ("state", "directory")])), effective)
         }
         let where_ = current.isLink && follow ? (real ?? path) : path
         beginDiff("file", previous: effective, path: where_)
@@ -250,42 +332,48 @@ struct FileTask {
         return result(changed, after)
     }
 
+    /// Touching sets the times (`now` unless told otherwise), so it is a change unless both
+    /// are `preserve` and the attributes already hold.
     mutating func touch(_ current: RemoteStat?, identity: RemoteIdentity) throws(ModuleFailure) -> TaskResult {
         let p = ShellQuote.quote(path)
+        // Check mode stops before a new file, without a diff or attributes, as ansible's touch does.
+        if context.checkMode && current == nil { return result(true, nil, key: "dest") }
         let base = current ?? RemoteStat.newFile(identity)
-        let change = try attributes.plan(for: base, umask: identity.umask)
-        // Check mode stops before a new file, without a diff, as ansible's touch does.
-        if context.checkMode && current == nil { return result(true, change.applied(to: base), key: "dest") }
+        let change = try plan(base, at: path, umask: identity.umask)
+        let changed = current == nil || !change.isEmpty || timesChange
         beginDiff("touch", previous: current)
         diff?.attributes(from: base, to: change.applied(to: base))
         if context.checkMode {
-            if let current {
-                var now = current
-                now.mtime = Date().timeIntervalSince1970
-                now.atime = now.mtime
-                diff?.times(from: current, to: now)
-            }
-            return result(true, change.applied(to: base), key: "dest")
+            if let current, timesChange { timesDiff(from: current) }
+            return result(changed, change.applied(to: base), key: "dest")
         }
-        var script = current == nil ? ": >> \(p) || exit 1" : "touch \(p) || exit 1"
+        var script = current == nil ? ": >> \(p) || exit 1" : ":"
         if !change.isEmpty { script += "\n" + change.commands(path) + " || exit 1" }
+        if timesChange { script += "\n" + times.command(path) + " || exit 1" }
         let after = try act(script, statPath: path)
-        // Times are set to "now": before is the file's last time (the new file's own), after
-        // the moment of the touch.
-        if let old = current ?? after {
-            var now = old
-            now.mtime = Date().timeIntervalSince1970
-            now.atime = now.mtime
-            diff?.times(from: old, to: now)
-        }
-        return result(true, after, key: "dest")
+        // Times set to "now": before is the file's last time (the new file's own), after the
+        // moment of the touch.
+        if timesChange, let old = current ?? after { timesDiff(from: old) }
+        return result(changed, after, key: "dest")
+    }
+
+    /// The diff of times set to now.
+    mutating func timesDiff(from old: RemoteStat) {
+        var now = old
+        now.mtime = Date().timeIntervalSince1970
+        now.atime = now.mtime
+        diff?.times(from: old, to: now)
     }
 
     mutating func link(_ current: RemoteStat?, hard: Bool, src: String, srcStat: RemoteStat?, srcPath: String) throws(ModuleFailure) -> TaskResult {
         let force = context.bool("force", default: false)
         let extra = PyDict([("src", .string(src))])
-        if srcStat == nil && (hard || !force) {
-            return .failed("src file does not exist, use \"force=yes\" if you really want to create the link: \(srcPath)", extra)
+        if srcStat == nil && hard {
+            return Self.described(.failed("src does not exist", PyDict([("dest", .string(path)), ("src", .string(src))])), current)
+        }
+        if srcStat == nil && !force {
+            let msg = "src file does not exist, use 'force=yes' if you really want to create the link: \(srcPath)"
+            return Self.described(.failed(msg, PyDict([("path", .string(path)), ("src", .string(src))])), current)
         }
         let p = ShellQuote.quote(path)
         var prepare = ""
@@ -321,7 +409,7 @@ struct FileTask {
     func linkAttributes(_ current: RemoteStat, extra: PyDict) throws(ModuleFailure) -> TaskResult {
         var owned = attributes
         owned.mode = current.isLink ? nil : attributes.mode
-        let change = try owned.plan(for: current, umask: 0o022)
+        let change = try plan(current, at: path, umask: 0o022, attributes: owned)
         if change.isEmpty || context.checkMode { return result(!change.isEmpty, change.applied(to: current), key: "dest", extra: extra) }
         var script = change.commands(path)
         if current.isLink { script = script.replacingOccurrences(of: "chown ", with: "chown -h ").replacingOccurrences(of: "chgrp ", with: "chgrp -h ") }

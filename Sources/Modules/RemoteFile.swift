@@ -80,7 +80,7 @@ struct RemoteFile {
     func write(_ newContent: [UInt8]?, attributes: FileAttributes, context: ModuleContext,
                backup: Bool = false, makeParents: Bool = false, validation: FileValidation? = nil) throws(ModuleFailure) -> Written {
         let baseline = stat ?? RemoteStat.newFile(identity)
-        let change = try attributes.plan(for: baseline, umask: identity.umask)
+        let change = try attributes.plan(for: baseline, umask: identity.umask, path: path)
         var predicted = change.applied(to: baseline)
         if let newContent { predicted.size = newContent.count }
         if context.checkMode || (newContent == nil && change.isEmpty) {

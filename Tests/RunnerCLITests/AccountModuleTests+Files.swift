@@ -30,4 +30,11 @@ extension AccountModuleTests {
     @Test func fileRecurseMatchesAnsible() throws {
         try Self.compare("file_recurse.yml")
     }
+
+    /// file's own results: times set to now, kept, or to a stamp read with a format (a second
+    /// run unchanged), the attributes added to failures naming an existing path, check mode
+    /// on new and removed paths, malformed modes, and owners and groups the host lacks.
+    @Test func fileResultsMatchAnsible() throws {
+        try Self.compare("file_results.yml")
+    }
 }

@@ -17,7 +17,8 @@ result is the task's json-callback result without "action", "exception", "invoca
 and "_ansible*" keys; values that differ from one machine or run to the next (uid, gid,
 group, elapsed, status, delta, start, end; inside `stat`: times, inode, dev, nlink and the
 lsattr version; the same in each of find's `files`, which are sorted by path) are replaced by their type name, the temporary
-directory by {dir}; copy and file tasks (set-up) keep only "changed".
+directory by {dir}; copy and file tasks (set-up) keep only "changed", except file tasks in
+the playbooks FULL_FILE_RESULTS names, which test file itself.
 """
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ TOOL = os.path.join(VENV, "bin", "ansible-playbook")
 PLAYBOOKS = [("group.yml", []), ("user.yml", []), ("account_check.yml", ["--check"]),
              ("wait_for.yml", []), ("service.yml", []), ("systemd.yml", []), ("stat.yml", []),
              ("ping.yml", []), ("slurp.yml", []), ("tempfile.yml", []),
-             ("find.yml", []), ("file_recurse.yml", [])]
+             ("find.yml", []), ("file_recurse.yml", []), ("file_results.yml", [])]
+FULL_FILE_RESULTS = {"file_results.yml"}
 VOLATILE = {"uid", "gid", "group", "elapsed", "status", "delta", "start", "end"}
 # Inside a stat result: what changes from one file or run to the next.
 STAT_VOLATILE = {"atime", "mtime", "ctime", "inode", "dev", "nlink", "version"}
@@ -63,8 +65,8 @@ def normalize(value, ports, work):
     return value
 
 
-def clean(result, ports, work):
-    if result.get("action") in ("copy", "file"):
+def clean(result, ports, work, playbook):
+    if result.get("action") == "copy" or (result.get("action") == "file" and playbook not in FULL_FILE_RESULTS):
         return {"changed": result.get("changed")}
     out = {}
     for key, value in sorted(result.items()):
@@ -99,7 +101,7 @@ def run(playbook, extra):
         listener.close()
         doc = json.loads(proc.stdout[proc.stdout.index("{"):])
         tasks = [t["hosts"]["h1"] for play in doc["plays"] for t in play["tasks"]]
-        return {"exit_code": proc.returncode, "tasks": [clean(r, ports, work) for r in tasks]}
+        return {"exit_code": proc.returncode, "tasks": [clean(r, ports, work, playbook) for r in tasks]}
 
 
 def main():
