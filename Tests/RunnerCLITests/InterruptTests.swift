@@ -63,7 +63,12 @@ import Testing
         let started = Self.waitUntil(seconds: 30) {
             ["a", "b", "local"].allSatisfy { FileManager.default.fileExists(atPath: "\(marker)-\($0)") }
         }
-        let treeBefore = Self.descendants(of: pid)
+        // The marker is written just before the shell execs the sleep: give the exec a moment.
+        var treeBefore = Self.descendants(of: pid)
+        _ = Self.waitUntil(seconds: 5) {
+            treeBefore = Self.descendants(of: pid)
+            return treeBefore.contains { $0.contains("sleep 37") }
+        }
         kill(pid, number)
         let ended = Self.waitUntil(seconds: 15) { !process.isRunning }
         if !ended { kill(pid, SIGKILL) }
