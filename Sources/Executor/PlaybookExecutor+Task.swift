@@ -296,7 +296,7 @@ extension PlaybookExecutor {
         }
         var v = PyDict()
         v["changed"] = .bool(anyChanged)
-        v["msg"] = anyFailed ? "One or more items failed" : "All items completed"
+        v["msg"] = .string(anyFailed ? "One or more items failed" : allSkipped ? "All items skipped" : "All items completed")
         if anyFailed { v["failed"] = true }
         if allSkipped { v["skipped"] = true }
         v["results"] = .list(results)

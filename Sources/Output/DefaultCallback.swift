@@ -82,15 +82,18 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         if let items = shown["results"]?.listValue, !items.isEmpty {
             for item in items {
                 if diff.items, let d = item.dictValue { fileDiff(d) }
-                itemLine(host: host, item.dictValue ?? PyDict(), debug: debug)
+                itemLine(host: host, item.dictValue ?? PyDict(), debug: debug, short: short, location: location)
             }
+            // The items told it all: a failed loop adds no `fatal:` line of its own (ansible's
+            // callbacks drop the task's `results` and show the rest only when skipped).
+            shown["results"] = nil
             switch result.status {
             case .failed:
-                shown["results"] = nil
-                failure(host: host, shown, short: short, location: location, ignored: ignored,
-                        causes: result.values["_ansible_error_causes"]?.listValue ?? [],
-                        summary: result.values["_ansible_error_summary"]?.pythonString, raw: result.values)
-            case .skipped: emit("skipping: [\(host)]\n", Palette.skip)
+                // ansible cleans a debug result down to its msg before it looks for the items,
+                // so a failed debug loop still ends with the task's own `fatal:` line.
+                if debug { emitLine("fatal: [\(host)]: FAILED! => \(dump(Self.cleanDebug(shown)))", Palette.error) }
+                if ignored { emit("...ignoring\n", Palette.skip) }
+            case .skipped: skipped(host: host, shown, raw: result.values)
             default: break
             }
             return
@@ -105,7 +108,7 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
             emitLine("fatal: [\(host)]: UNREACHABLE! => \(dump(shown))", Palette.unreachable)
             if ignored { emit("...ignoring\n", Palette.skip) }
         case .skipped:
-            emit("skipping: [\(host)]\n", Palette.skip)
+            skipped(host: host, shown, raw: result.values)
         case .changed, .ok:
             if diff.result { fileDiff(result.values) }
             let word = result.status == .changed ? "changed" : "ok"
@@ -122,30 +125,61 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         }
     }
 
+    /// `skipping: [h]`, with the result (its `skipped` flag aside) when verbose, as ansible's
+    /// `_run_is_verbose` decides.
+    func skipped(host: String, _ shown: PyDict, raw: PyDict) {
+        var body = shown
+        body["skipped"] = nil
+        if isVerbose(raw) {
+            emitLine("skipping: [\(host)] => \(dump(body))", Palette.skip)
+        } else {
+            emit("skipping: [\(host)]\n", Palette.skip)
+        }
+    }
+
+    /// ansible's `_run_is_verbose`: -v or `_ansible_verbose_always`, unless overridden.
+    func isVerbose(_ raw: PyDict) -> Bool {
+        (verbosity > 0 || raw["_ansible_verbose_always"] == .bool(true)) && raw["_ansible_verbose_override"] != .bool(true)
+    }
+
     /// ansible's `_clean_results` for debug: with `msg`, only msg, exception, warnings and
-    /// deprecations stay; with `var`, changed, failed, skipped, invocation and skip_reason go.
+    /// deprecations stay; with `var`, changed, failed, skipped, invocation, skip_reason and
+    /// the loop's own variables go.
     static func cleanDebug(_ body: PyDict) -> PyDict {
         var out = body
         if body["msg"] != nil {
             for k in body.keys where !["msg", "exception", "warnings", "deprecations"].contains(k.pythonString) { out[k] = nil }
         } else {
-            for k in ["changed", "failed", "skipped", "invocation", "skip_reason"] { out[.string(k)] = nil }
+            for k in ["changed", "failed", "skipped", "invocation", "skip_reason", "ansible_loop_var", "ansible_index_var", "ansible_loop"] {
+                out[.string(k)] = nil
+            }
         }
         return out
     }
 
-    /// One loop item: `ok: [h] => (item=a)`, with the debug output or failure after it.
-    func itemLine(host: String, _ item: PyDict, debug: Bool) {
+    /// One loop item: `ok: [h] => (item=a)`, with the debug output or failure after it. As in
+    /// ansible-core 2.21, a verbose item shows its loop variables (`ansible_loop_var`, `item`,
+    /// the index variable) with its result; a failed item gets its own error report first.
+    func itemLine(host: String, _ item: PyDict, debug: Bool, short: String, location: SourceLocation) {
         let label = (item["_ansible_item_label"] ?? item[item["ansible_loop_var"].map { .string($0.pythonString) } ?? "item"])
             .map(\.pythonString) ?? ""
         let shownLabel = item["censored"] != nil ? "(censored due to no_log)" : label
         var body = item
-        for k in body.keys where k.pythonString.hasPrefix("_ansible") || k.pythonString.hasPrefix("ansible_loop")
-            || k.pythonString.hasPrefix("ansible_index") || k.pythonString == "item" { body[k] = nil }
+        for k in body.keys where k.pythonString.hasPrefix("_ansible") { body[k] = nil }
         let status = TaskResult(item).status
         switch status {
-        case .skipped: emit("skipping: [\(host)] => (item=\(shownLabel)) \n", Palette.skip)
-        case .failed: emitLine("failed: [\(host)] (item=\(shownLabel)) => \(dump(body))", Palette.error)
+        case .skipped:
+            body["skipped"] = nil
+            if isVerbose(item) {
+                emitLine("skipping: [\(host)] => (item=\(shownLabel))  => \(dump(body))", Palette.skip)
+            } else {
+                emit("skipping: [\(host)] => (item=\(shownLabel)) \n", Palette.skip)
+            }
+        case .failed:
+            if debug { body = Self.cleanDebug(body) }
+            failure(host: host, body, short: short, location: location, ignored: false,
+                    causes: item["_ansible_error_causes"]?.listValue ?? [],
+                    summary: item["_ansible_error_summary"]?.pythonString, raw: item, itemLabel: shownLabel)
         case .unreachable: emitLine("fatal: [\(host)]: UNREACHABLE! => (item=\(shownLabel)) => \(dump(body))", Palette.unreachable)
         case .ok, .changed:
             let word = status == .changed ? "changed" : "ok"
@@ -163,7 +197,7 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
     /// ansible-core 2.21's failure report: the error with the task's origin and source lines,
     /// then the result without its `failed` flag, then `...ignoring` when ignored.
     func failure(host: String, _ values: PyDict, short: String, location: SourceLocation, ignored: Bool, causes: [Value] = [],
-                 summary: String? = nil, raw: PyDict = PyDict()) {
+                 summary: String? = nil, raw: PyDict = PyDict(), itemLabel: String? = nil) {
         var body = values
         body["failed"] = nil
         // The traceback is ansible's -vvv business; the report leaves it out.
@@ -194,7 +228,12 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
             report(ownWords ? "[ERROR]: \(message)\n" : "[ERROR]: Task failed: \(kind) failed: \(message)\n",
                    location: location)
         }
-        emitLine("fatal: [\(host)]: FAILED! => \(dump(body, verboseAlways: raw["_ansible_verbose_always"] == .bool(true)))", Palette.error)
+        let shownBody = dump(body, verboseAlways: raw["_ansible_verbose_always"] == .bool(true))
+        if let itemLabel {
+            emitLine("failed: [\(host)] (item=\(itemLabel)) => \(shownBody)", Palette.error)
+        } else {
+            emitLine("fatal: [\(host)]: FAILED! => \(shownBody)", Palette.error)
+        }
         if ignored { emit("...ignoring\n", Palette.skip) }
     }
 

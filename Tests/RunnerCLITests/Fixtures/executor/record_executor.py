@@ -65,6 +65,8 @@ CASES = {
     "error_reports": {},
     "retries_and_assert": {"compare": "masked"},
     "result_json_verbose": {"args": ["-v"], "compare": "masked"},
+    "loop_display": {"compare": "masked"},
+    "loop_display_verbose": {"args": ["-v"], "compare": "masked"},
 }
 
 
