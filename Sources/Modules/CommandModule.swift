@@ -14,6 +14,30 @@ struct CommandModule: Module {
         "strip_empty_ends", "executable", "expand_argument_vars", "_uses_shell",
     ]
 
+    /// A `shell` command run as ansible's `/bin/sh -c CMD` runs it, so that the shell's own
+    /// messages read the same ("/bin/sh: 1: cannot create ..."), without the command in argv:
+    /// `/bin/sh -s` reads it from a here-document, and its first line hands the command its real
+    /// stdin (/dev/null or the `stdin` data on descriptor 3). That is safe where the shell has
+    /// read the whole here-document before the first line runs: a one-line command in any
+    /// shell, any command in dash or busybox ash (they read their input in blocks, and a
+    /// here-document this short is in the pipe in full). Otherwise (bash reads a script from a
+    /// pipe line by line, and would take the rest from the new stdin) the command runs in a
+    /// subshell of the module's own shell, whose messages say "eval".
+    static func shellScript(_ command: String, stdin: Bool) -> String {
+        let inline = "( \(command)\n)"
+        guard command.utf8.count < 3_000 else { return inline }
+        let fence = "__RUNNER_SH_\(UInt64.random(in: 0..<UInt64.max))__"
+        let fromHere = "/bin/sh -s <<'\(fence)'\n\(stdin ? "exec 0<&3 3<&-" : "exec 0</dev/null"); \(command)\n\(fence)"
+        if !command.contains("\n") { return fromHere }
+        return """
+            case $(readlink -f /bin/sh 2>/dev/null) in
+            */dash|*/busybox) \(fromHere)
+             ;;
+            *) \(inline) ;;
+            esac
+            """
+    }
+
     func run(_ context: ModuleContext) -> TaskResult {
         let name = shell ? "shell" : "command"
         if let failure = context.unsupported(Self.options, module: name) { return failure }
@@ -44,7 +68,7 @@ struct CommandModule: Module {
                 let fence = "__RUNNER_CMD_\(UInt64.random(in: 0..<UInt64.max))__"
                 script += "\(ShellQuote.quote(executable)) /dev/fd/4 4<<'\(fence)'\n\(raw ?? "")\n\(fence)\n"
             } else {
-                script += "( \(raw ?? "")\n)"
+                script += Self.shellScript(raw ?? "", stdin: context.string("stdin") != nil)
             }
         } else {
             let words: [String]
