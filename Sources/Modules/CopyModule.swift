@@ -8,7 +8,7 @@ import Jinja
 /// only mode/owner/group are fixed (a file-module result with `path`). A `dest` that is a
 /// directory (or ends with `/`) receives the file under its own name; a directory `src` is
 /// copied as a tree, its contents only when `src` ends with `/`. `force: false` never
-/// replaces an existing file.
+/// replaces an existing file. With `remote_src`, `src` is on the target (`RemoteSourceCopy`).
 struct CopyModule: Module {
     static let options: Set<String> = [
         "src", "content", "dest", "mode", "owner", "group", "backup", "force", "follow", "local_follow",
@@ -28,7 +28,9 @@ struct CopyModule: Module {
         guard let dest = context.string("dest"), !dest.isEmpty else { return .failed("dest is required") }
         if src != nil && content != nil { return .failed("src and content are mutually exclusive") }
         if content != nil && dest.hasSuffix("/") { return .failed("can not use content with a dir as dest") }
-        if context.bool("remote_src", default: false) { return .failed("copy with remote_src is not supported by runner yet") }
+        if context.bool("remote_src", default: false), let src {
+            return try RemoteSourceCopy(context: context, src: src, requestedDest: dest).run()
+        }
         if let content {
             let text: String
             switch content {

@@ -53,8 +53,10 @@ public struct AttributeChange: Sendable {
     public var isEmpty: Bool { permissions == nil && owner == nil && group == nil }
 
     /// sh applying the changes to `path` (exit status non-zero on failure).
-    public func commands(_ path: String) -> String {
-        let p = ShellQuote.quote(path)
+    public func commands(_ path: String) -> String { commands(word: ShellQuote.quote(path)) }
+
+    /// As `commands(_:)`, for a path given as a ready sh word (`"$1"`).
+    public func commands(word p: String) -> String {
         var lines: [String] = []
         if let owner { lines.append("chown \(ShellQuote.quote(owner)) \(p)") }
         if let group { lines.append("chgrp \(ShellQuote.quote(group)) \(p)") }

@@ -51,15 +51,16 @@ struct FileValidation {
 
     static let marker = "\u{1}RUNNER-VALIDATE|"
 
-    /// sh validating `temp`: on failure it removes `temp`, prints the command's stdout (then
-    /// `marker` and the exit status) and stderr, and ends the script with status 0.
-    func script(temp: String) -> String {
+    /// sh validating `temp`: on failure it removes `temp` (unless `keep`: copy's `remote_src`
+    /// validates the source itself), prints the command's stdout (then `marker` and the exit
+    /// status) and stderr, and ends the script with status 0.
+    func script(temp: String, keep: Bool = false) -> String {
         let words = ShellWords.split(commandLine(temp)) ?? []
-        let t = ShellQuote.quote(temp)
+        let remove = keep ? ":" : "rm -f \(ShellQuote.quote(temp))"
         return """
-        vo=$(mktemp) && ve=$(mktemp) || { rm -f \(t); exit 1; }
+        vo=$(mktemp) && ve=$(mktemp) || { \(remove); exit 1; }
         \(words.map(ShellQuote.quote).joined(separator: " ")) < /dev/null > "$vo" 2> "$ve"; rc=$?
-        if [ "$rc" -ne 0 ]; then rm -f \(t); cat "$vo"; cat "$ve" >&2; rm -f "$vo" "$ve"; printf '\(Self.marker)%s' "$rc"; exit 0; fi
+        if [ "$rc" -ne 0 ]; then \(remove); cat "$vo"; cat "$ve" >&2; rm -f "$vo" "$ve"; printf '\(Self.marker)%s' "$rc"; exit 0; fi
         rm -f "$vo" "$ve"
         """
     }

@@ -131,6 +131,9 @@ struct AtomicWrite {
     var validation: FileValidation?
     /// `uid:gid` of the file being replaced, kept where the remote user may (best effort).
     var preserveOwnership: String?
+    /// A file on the target whose content (and times) the new file takes, instead of the
+    /// payload descriptor (`copy` with `remote_src`).
+    var contentSource: String?
 
     init(path: String, permissions: Int) {
         self.path = path
@@ -152,7 +155,13 @@ struct AtomicWrite {
         var lines: [String] = []
         if makeParents { lines.append("[ -d \(d) ] || mkdir -p \(d) || exit 1") }
         lines.append("( umask 077; set -C; : > \(t) ) || exit 1")
-        lines.append("cat <&3 > \(t) || { rm -f \(t); exit 1; }")
+        if let contentSource {
+            let s = ShellQuote.quote(contentSource)
+            lines.append("cat \(s) > \(t) || { rm -f \(t); exit 1; }")
+            lines.append("touch -r \(s) \(t) 2>/dev/null || :")
+        } else {
+            lines.append("cat <&3 > \(t) || { rm -f \(t); exit 1; }")
+        }
         if let preserveOwnership { lines.append("chown \(preserveOwnership) \(t) 2>/dev/null || :") }
         if let owner { lines.append("chown \(ShellQuote.quote(owner)) \(t) || { rm -f \(t); exit 1; }") }
         if let group { lines.append("chgrp \(ShellQuote.quote(group)) \(t) || { rm -f \(t); exit 1; }") }

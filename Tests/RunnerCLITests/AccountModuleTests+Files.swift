@@ -37,4 +37,11 @@ extension AccountModuleTests {
     @Test func fileResultsMatchAnsible() throws {
         try Self.compare("file_results.yml")
     }
+
+    /// copy with `remote_src`: files and trees copied on the target, unchanged second runs,
+    /// check and diff mode, dest directories (made when ending in '/'), backup, mode preserve,
+    /// force: false, validate and checksum, and ansible's failures.
+    @Test func copyRemoteSourceMatchesAnsible() throws {
+        try Self.compare("copy_remote.yml")
+    }
 }

@@ -18,12 +18,14 @@ and "_ansible*" keys; values that differ from one machine or run to the next (ui
 group, elapsed, status, delta, start, end; inside `stat`: times, inode, dev, nlink and the
 lsattr version; the same in each of find's `files`, which are sorted by path) are replaced by their type name, the temporary
 directory by {dir}; copy and file tasks (set-up) keep only "changed", except file tasks in
-the playbooks FULL_FILE_RESULTS names, which test file itself.
+the playbooks FULL_FILE_RESULTS names, which test file itself, and copy tasks in those
+FULL_COPY_RESULTS names (where a backup_file's pid and time become {pid} and {time}).
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -36,8 +38,12 @@ TOOL = os.path.join(VENV, "bin", "ansible-playbook")
 PLAYBOOKS = [("group.yml", []), ("user.yml", []), ("account_check.yml", ["--check"]),
              ("wait_for.yml", []), ("service.yml", []), ("systemd.yml", []), ("stat.yml", []),
              ("ping.yml", []), ("slurp.yml", []), ("tempfile.yml", []),
-             ("find.yml", []), ("file_recurse.yml", []), ("file_results.yml", [])]
+             ("find.yml", []), ("file_recurse.yml", []), ("file_results.yml", []), ("copy_remote.yml", [])]
 FULL_FILE_RESULTS = {"file_results.yml"}
+# Playbooks testing copy itself, whose copy results are kept whole.
+FULL_COPY_RESULTS = {"copy_remote.yml"}
+# A backup's name carries the module's pid and the time: kept as its shape.
+BACKUP_SUFFIX = re.compile(r"\.[0-9]+\.[0-9]{4}-[0-9]{2}-[0-9]{2}@[0-9]{2}:[0-9]{2}:[0-9]{2}~$")
 VOLATILE = {"uid", "gid", "group", "elapsed", "status", "delta", "start", "end"}
 # Inside a stat result: what changes from one file or run to the next.
 STAT_VOLATILE = {"atime", "mtime", "ctime", "inode", "dev", "nlink", "version"}
@@ -66,7 +72,8 @@ def normalize(value, ports, work):
 
 
 def clean(result, ports, work, playbook):
-    if result.get("action") == "copy" or (result.get("action") == "file" and playbook not in FULL_FILE_RESULTS):
+    if (result.get("action") == "copy" and playbook not in FULL_COPY_RESULTS) or \
+            (result.get("action") == "file" and playbook not in FULL_FILE_RESULTS):
         return {"changed": result.get("changed")}
     out = {}
     for key, value in sorted(result.items()):
@@ -79,6 +86,8 @@ def clean(result, ports, work, playbook):
             # compared by path instead (runner walks in the same order on the same machine).
             value = sorted(({k: type(v).__name__ if k in STAT_VOLATILE else normalize(v, ports, work) for k, v in f.items()}
                             for f in value), key=lambda f: f["path"])
+        elif key == "backup_file" and isinstance(value, str):
+            value = BACKUP_SUFFIX.sub(".{pid}.{time}~", value)
         elif key == "port" and value in ports.values():
             value = "{%s}" % next(k for k, v in ports.items() if v == value)
         out[key] = type(value).__name__ if key in VOLATILE else normalize(value, ports, work)
