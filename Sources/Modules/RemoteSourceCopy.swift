@@ -106,7 +106,7 @@ struct RemoteSourceCopy {
         let tag = intoDirectory ? "I" : "D"
         var target = intoDirectory ? Self.join(dest, Self.basename(src)) : dest
         var linkStat = RemoteStat.parse(probe, tag: tag)
-        var stat = RemoteStat.parse(probe, tag: tag + "L")
+        let stat = RemoteStat.parse(probe, tag: tag + "L")
         if stat != nil, linkStat?.isLink == true, context.bool("follow", default: false), let real = probe[tag + "R"] {
             target = real
             linkStat = stat
