@@ -182,6 +182,10 @@ extension PlaybookExecutor {
         var flush = false
         for host in targets {
             callback.taskStart(name: task.callbackName, location: task.location, isHandler: false)
+            if action == "flush_handlers", applies(host) { announceNotified(host) }
+            if options.verbosity >= 2, let header = Self.metaHeader(action, applies: applies(host), host: host) {
+                callback.verbose("META: \(header)")
+            }
             switch action {
             case "flush_handlers":
                 flush = true
@@ -223,6 +227,26 @@ extension PlaybookExecutor {
         }
         if flush { flushHandlers() }
         return []
+    }
+}
+
+extension PlaybookExecutor {
+    /// What ansible-core's strategy says of a meta task at -vv: its message when it acts, else
+    /// why it was skipped.
+    static func metaHeader(_ action: String, applies: Bool, host: String) -> String? {
+        let skipped = "\(action) conditional evaluated to False"
+        switch action {
+        case "noop": return "noop"
+        case "flush_handlers": return applies ? "triggered running handlers for \(host)" : skipped + ", not running handlers for \(host)"
+        case "refresh_inventory": return "inventory successfully refreshed"
+        case "clear_facts": return applies ? "facts cleared" : skipped + ", not clearing facts and fact cache for \(host)"
+        case "clear_host_errors": return applies ? "cleared host errors" : skipped + ", not clearing host error state for \(host)"
+        case "end_batch": return applies ? "ending batch" : skipped + ", continuing current batch"
+        case "end_play": return applies ? "ending play" : skipped + ", continuing play"
+        case "end_host": return applies ? "ending play for \(host)" : skipped + ", continuing execution for \(host)"
+        case "reset_connection": return "reset connection"
+        default: return nil
+        }
     }
 }
 

@@ -88,6 +88,15 @@ extension PlaybookExecutor {
                 hosts[h]!.notified.removeAll()
             }
             if pending.isEmpty { return }
+            if passes > 1 {
+                // Handlers that notified handlers: announced as their pass begins.
+                for h in playHosts where pending[h] != nil {
+                    let saved = hosts[h]!.notified
+                    hosts[h]!.notified = Array(pending[h]!).sorted()
+                    announceNotified(h)
+                    hosts[h]!.notified = saved
+                }
+            }
             for item in play.handlers {
                 guard case .task(let handler) = item else { continue }
                 let names = handlerNames(handler)
@@ -96,6 +105,19 @@ extension PlaybookExecutor {
                 }
                 guard !notifiedHosts.isEmpty else { continue }
                 runTask(handler, on: notifiedHosts, blockVars: PyDict(), isHandler: true)
+            }
+        }
+    }
+
+    /// At -vv, ansible's "NOTIFIED HANDLER h for host" for each handler a host's pending
+    /// notifications wake, in the order they were notified, each handler once.
+    func announceNotified(_ host: String) {
+        guard options.verbosity >= 2, let notified = hosts[host]?.notified, !notified.isEmpty else { return }
+        var seen = Set<Int>()
+        for name in notified {
+            for (index, item) in play.handlers.enumerated() {
+                guard case .task(let handler) = item, handlerNames(handler).contains(name), seen.insert(index).inserted else { continue }
+                callback.notifiedHandler(handler.callbackName, host: host)
             }
         }
     }

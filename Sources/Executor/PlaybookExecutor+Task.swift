@@ -51,6 +51,11 @@ extension PlaybookExecutor {
                 return failed
             }
             if freeStrategy { announce(task, isHandler: isHandler) }
+            if options.verbosity >= 2, !isHandler, outcome.result.isChanged, !outcome.result.isFailed, outcome.result.status != .unreachable,
+               let notify = task.keywords["notify"] {
+                // ansible-core's strategy, at -vv, as it saves each notification for the flush.
+                for name in notify.listValue ?? [notify] { callback.verbose("Notification for handler \(name.pythonString) has been saved.") }
+            }
             record(outcome.result, task: task, host: host, blockVars: blockVars)
             if short == "set_stats", !outcome.result.isFailed { recordStats(outcome.result, host: host) }
             cacheFacts(outcome.result, action: task.action, host: factHost(task, host: host, result: outcome.result))

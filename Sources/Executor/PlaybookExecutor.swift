@@ -102,14 +102,23 @@ public final class PlaybookExecutor: @unchecked Sendable {
 
     /// Runs every play and returns ansible-playbook's exit code.
     public func run(_ plays: [Play]) -> Int32 {
+        run(playbooks: [(nil, plays, [])])
+    }
+
+    /// Runs each playbook's plays in turn, announcing each playbook that has a path (with the
+    /// files its `import_tasks` read).
+    public func run(playbooks: [(path: String?, plays: [Play], imports: [String])]) -> Int32 {
         defer { RunInterruption.waitIfInterrupted() }
         RunInterruption.install()
         OpenFileLimit.raiseToHardLimit()
         if let dir = options.environment["ANSIBLE_SSH_CONTROL_PATH_DIR"] { SSHControlDirectory.shared.useBaseDirectory(dir) }
         executionLock.lock_()
         defer { executionLock.unlock() }
-        for play in plays {
-            if !runPlay(play) || abortPlaybook { break }
+        playbooks: for (path, plays, imports) in playbooks {
+            if let path { callback.playbookStart(path: path, playCount: plays.count, imports: imports) }
+            for play in plays {
+                if !runPlay(play) || abortPlaybook { break playbooks }
+            }
         }
         if loadFailure != nil {
             closeConnections()
@@ -244,7 +253,10 @@ public final class PlaybookExecutor: @unchecked Sendable {
                     runFree(section.items, flush: section.name != "roles")
                 } else {
                     runItems(section.items, hosts: activeHosts())
-                    if section.name != "roles" { flushHandlers() }
+                    if section.name != "roles" {
+                        for h in playHosts { announceNotified(h) }
+                        flushHandlers()
+                    }
                 }
             }
             if abortPlaybook || breakPlaybook { return false }

@@ -3,6 +3,11 @@ import Modules
 
 /// Receives the events of a run and prints them (ansible's stdout callback plugins).
 public protocol Callback: AnyObject, Sendable {
+    /// A playbook file's plays are about to run, after `imports` (the files its `import_tasks`
+    /// read) were loaded: at -vv "statically imported: F", `PLAYBOOK: site.yml`, "N plays in".
+    func playbookStart(path: String, playCount: Int, imports: [String])
+    /// At -vv: a handler a host's notifications wake, announced before handlers run.
+    func notifiedHandler(_ name: String, host: String)
     func playStart(name: String, location: SourceLocation)
     func noHostsMatched()
     func taskStart(name: String, location: SourceLocation, isHandler: Bool)
@@ -20,6 +25,8 @@ public protocol Callback: AnyObject, Sendable {
     func noHostsRemaining()
     /// An `until` attempt that failed: `FAILED - RETRYING: [host]: task (N retries left).`
     func retrying(host: String, taskName: String, retriesLeft: Int, result: TaskResult)
+    /// A line the executor says at a verbosity it has checked (ansible's `display.vv`).
+    func verbose(_ text: String)
     /// A line an action prints itself (`pause`'s "Pausing for N seconds").
     func display(_ text: String)
     /// `set_stats` data after the recap (ANSIBLE_SHOW_CUSTOM_STATS): per host, then the run's.
@@ -30,6 +37,9 @@ public protocol Callback: AnyObject, Sendable {
 }
 
 extension Callback {
+    public func playbookStart(path: String, playCount: Int, imports: [String]) {}
+    public func notifiedHandler(_ name: String, host: String) {}
+    public func verbose(_ text: String) {}
     public func retrying(host: String, taskName: String, retriesLeft: Int, result: TaskResult) {}
     public func noHostsRemaining() {}
     public func display(_ text: String) {}

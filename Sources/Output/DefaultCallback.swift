@@ -32,7 +32,7 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
     /// ansible-core's default colours (`COLOR_OK`, `COLOR_CHANGED`, ...).
     enum Palette {
         static let ok = "0;32", changed = "0;33", skip = "0;36", error = "0;31", unreachable = "1;31",
-                   included = "0;36", warn = "1;35", retry = "1;30"
+                   included = "0;36", warn = "1;35", retry = "1;30", verbose = "0;34", debug = "1;30"
     }
 
     /// `text` with each of its lines in `code`, when colours are on.
@@ -54,12 +54,25 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         write("\n\(text) \(String(repeating: "*", count: stars))\n")
     }
 
+    /// At -vv, as ansible's `v2_playbook_on_start` and its executor's "N plays in" line.
+    public func playbookStart(path: String, playCount: Int, imports: [String]) {
+        guard verbosity >= 2 else { return }
+        for file in imports { emit("statically imported: \(file)\n", Palette.verbose) }
+        banner("PLAYBOOK: \(URL(fileURLWithPath: path).lastPathComponent)")
+        emit("\(playCount) plays in \(path)\n", Palette.verbose)
+    }
+
+    public func notifiedHandler(_ name: String, host: String) { emit("NOTIFIED HANDLER \(name) for \(host)\n", Palette.verbose) }
+
     public func playStart(name: String, location: SourceLocation) { banner("PLAY [\(name)]") }
 
     public func noHostsMatched() { emit("skipping: no hosts matched\n", Palette.skip) }
 
     public func taskStart(name: String, location: SourceLocation, isHandler: Bool) {
         banner(isHandler ? "RUNNING HANDLER [\(name)]" : "TASK [\(name)]")
+        if verbosity >= 2, location.line > 0 {
+            emit("task path: \(URL(fileURLWithPath: location.file).standardizedFileURL.path):\(location.line)\n", Palette.debug)
+        }
     }
 
     /// Actions run by the controller are reported as "Action failed", modules as "Module failed".
@@ -93,7 +106,7 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
                 // so a failed debug loop still ends with the task's own `fatal:` line.
                 if debug { emitLine("fatal: [\(host)]: FAILED! => \(dump(Self.cleanDebug(shown)))", Palette.error) }
                 if ignored { emit("...ignoring\n", Palette.skip) }
-            case .skipped: skipped(host: host, shown, raw: result.values)
+            case .skipped: skipped(host: host, shown, raw: result.values, debug: debug)
             default: break
             }
             return
@@ -108,7 +121,7 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
             emitLine("fatal: [\(host)]: UNREACHABLE! => \(dump(shown))", Palette.unreachable)
             if ignored { emit("...ignoring\n", Palette.skip) }
         case .skipped:
-            skipped(host: host, shown, raw: result.values)
+            skipped(host: host, shown, raw: result.values, debug: debug)
         case .changed, .ok:
             if diff.result { fileDiff(result.values) }
             let word = result.status == .changed ? "changed" : "ok"
@@ -127,9 +140,11 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
 
     /// `skipping: [h]`, with the result (its `skipped` flag aside) when verbose, as ansible's
     /// `_run_is_verbose` decides.
-    func skipped(host: String, _ shown: PyDict, raw: PyDict) {
-        var body = shown
+    func skipped(host: String, _ shown: PyDict, raw: PyDict, debug: Bool) {
+        var body = debug ? Self.cleanDebug(shown) : shown
         body["skipped"] = nil
+        // A loop's (empty) `results` are the items' business.
+        body["results"] = nil
         if isVerbose(raw) {
             emitLine("skipping: [\(host)] => \(dump(body))", Palette.skip)
         } else {
@@ -169,6 +184,7 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
         let status = TaskResult(item).status
         switch status {
         case .skipped:
+            if debug { body = Self.cleanDebug(body) }
             body["skipped"] = nil
             if isVerbose(item) {
                 emitLine("skipping: [\(host)] => (item=\(shownLabel))  => \(dump(body))", Palette.skip)
@@ -364,6 +380,9 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
     }
 
     public func display(_ text: String) { write(text + "\n") }
+
+    /// ansible's `display.vv` and friends: a line in the verbose colour.
+    public func verbose(_ text: String) { emit(text + "\n", Palette.verbose) }
 
     /// ansible's default callback dumps each value as JSON indented by one with the line
     /// breaks taken out: `{ "count": 4, "names": [  "a",  "b" ]}`.

@@ -34,6 +34,7 @@ extension PlaybookLoader {
         }
         let loaded = try YAMLLoader.loadFile(file)
         warnings += loaded.warnings
+        staticImports.append(URL(fileURLWithPath: file).standardizedFileURL.path)
         var inner = context
         inner.importers.append(context.file)
         inner.file = file

@@ -10,6 +10,9 @@ public struct PlaybookLoader {
     /// playbook's own `roles/` and before the playbook directory itself.
     public var rolesPath: [String]
     public internal(set) var warnings: [Diagnostic] = []
+    /// The files `import_tasks` read, as absolute paths in the order they were read (ansible
+    /// names each at -vv: "statically imported: FILE").
+    public internal(set) var staticImports: [String] = []
     /// Roles met while loading the current play.
     var roles: [RoleInfo] = []
     /// The `handlers/main.yml` handlers of those roles, each role's once, dependencies first.

@@ -151,6 +151,10 @@ public struct PlaybookCommand: ParsableCommand {
         let stderr = StandardStream.error
         let config = AnsibleConfig.load(environment: ProcessInfo.processInfo.environment)
         for w in config.warnings { stderr.write(renderer.render(w) + "\n") }
+        if verbose > 1 {
+            // ansible-playbook's -vv starts with its --version text; runner gives its own.
+            StandardStream.output.write(RunnerVersion.text(configFile: config.file) + "\n")
+        }
         if verbose > 0 {
             StandardStream.output.write(config.file.map { "Using \($0) as config file\n" } ?? "No config file found; using defaults\n")
             if !config.unused.isEmpty {
@@ -196,9 +200,11 @@ public struct PlaybookCommand: ParsableCommand {
         }
         for w in extra.warnings { stderr.write(renderer.render(w) + "\n") }
         var loader = PlaybookLoader(rolesPath: Self.rolesPath(config.settings))
-        var loaded: [(path: String, plays: [Play])] = []
+        var loaded: [(path: String, plays: [Play], imports: [String])] = []
         for path in playbooks {
-            loaded.append((path, try loader.load(path)))
+            let before = loader.staticImports.count
+            let plays = try loader.load(path)
+            loaded.append((path, plays, Array(loader.staticImports[before...])))
         }
         for w in loader.warnings { stderr.write(renderer.render(w) + "\n") }
         let cwd = FileManager.default.currentDirectoryPath
@@ -209,7 +215,10 @@ public struct PlaybookCommand: ParsableCommand {
         let limitTerms = try Inventory.limitTerms(limit, workingDirectory: cwd)
         for w in try inventory.checkLimit(limitTerms) { stderr.write(renderer.render(w) + "\n") }
         if syntaxCheck {
-            for (path, _) in loaded { StandardStream.output.write("\nplaybook: \(path)\n") }
+            for (path, plays, imports) in loaded {
+                if verbose > 1 { Self.writeLoadNotes(path: path, plays: plays.count, imports: imports) }
+                StandardStream.output.write("\nplaybook: \(path)\n")
+            }
             return ExitCode.ok
         }
         if listTasks || listTags || listHosts {
@@ -220,7 +229,8 @@ public struct PlaybookCommand: ParsableCommand {
                 guard listHosts else { return nil }
                 return (try? inventory.hosts(matching: PlaybookExecutor.patternText(play.hosts), limit: limitTerms))?.hosts ?? []
             }
-            for (path, rawPlays) in loaded {
+            for (path, rawPlays, imports) in loaded {
+                if verbose > 1 { Self.writeLoadNotes(path: path, plays: rawPlays.count, imports: imports) }
                 var plays: [Play] = []
                 for raw in rawPlays {
                     var play = try Self.templatedHeader(raw, extraVars: extra.values)
@@ -293,7 +303,13 @@ public struct PlaybookCommand: ParsableCommand {
             StandardStream.output.write(executor.explain(explainVar, plays: loaded.flatMap(\.plays)))
             return ExitCode.ok
         }
-        return executor.run(loaded.flatMap(\.plays))
+        return executor.run(playbooks: loaded.map { ($0.path, $0.plays, $0.imports) })
+    }
+
+    /// ansible-playbook's -vv lines from loading a playbook, for the runs that list instead.
+    static func writeLoadNotes(path: String, plays: Int, imports: [String]) {
+        for file in imports { StandardStream.output.write("statically imported: \(file)\n") }
+        StandardStream.output.write("\(plays) plays in \(path)\n")
     }
 
     /// ansible's display colours: on for a terminal on stdout, off with `ANSIBLE_NOCOLOR` or

@@ -17,7 +17,8 @@ with the arguments, environment and how ExecutorKeywordTests compares them:
   "json-stats" the json callback's custom_stats, global_custom_stats and stats
   "masked"  the whole stdout, with what differs from run to run masked on both sides: the
             temporary file a template's diff names as its "after" (runner names the template),
-            the times of a touched file and a command's start, end and delta
+            the times of a touched file and a command's start, end and delta, and at -vv
+            the version block before the config line and ansible's "Skipping callback" lines
 Modules run with this venv's python (ANSIBLE_PYTHON_INTERPRETER), which is not recorded.
 Every case runs with `-f 1` so that results come in the order hosts were queued.
 """
@@ -67,6 +68,7 @@ CASES = {
     "result_json_verbose": {"args": ["-v"], "compare": "masked"},
     "loop_display": {"compare": "masked"},
     "loop_display_verbose": {"args": ["-v"], "compare": "masked"},
+    "verbose_vv": {"args": ["-vv"], "compare": "masked"},
 }
 
 
