@@ -60,6 +60,7 @@ struct CommandModule: Module {
             script += "if [ ! -e \(d) ]; then e=2; elif [ ! -d \(d) ]; then e=20; else e=13; fi\n"
             script += "cd \(d) 2>/dev/null || { printf '\(Self.chdirMarker)%s\\n' \"$e\" >&2; exit 97; }\n"
         }
+        let commandStart = script.endIndex
         let displayCmd: Value
         if shell {
             displayCmd = .string(raw ?? "")
@@ -83,12 +84,16 @@ struct CommandModule: Module {
             let expand = context.bool("expand_argument_vars", default: true)
             script += "exec " + words.map { expand ? ShellExpansion.expandVars($0) : ShellQuote.quote($0) }.joined(separator: " ")
         }
+        // After chdir, as ansible's module looks for `creates`/`removes` in the new directory;
+        // in check mode the command itself is not run.
+        var guards = ""
         if let creates = context.string("creates") {
-            script = "if [ -e \(ShellQuote.quote(creates)) ]; then echo __RUNNER_SKIP__; exit 0; fi\n" + script
+            guards += "if [ -e \(ShellQuote.quote(creates)) ]; then echo __RUNNER_SKIP__; exit 0; fi\n"
         }
         if let removes = context.string("removes") {
-            script = "if [ ! -e \(ShellQuote.quote(removes)) ]; then echo __RUNNER_SKIP__ removes; exit 0; fi\n" + script
+            guards += "if [ ! -e \(ShellQuote.quote(removes)) ]; then echo __RUNNER_SKIP__ removes; exit 0; fi\n"
         }
+        script = String(script[..<commandStart]) + guards + (context.checkMode ? "echo __RUNNER_CHECK__" : String(script[commandStart...]))
         var input: Data? = nil
         if let stdin = context.string("stdin") {
             let add = context.bool("stdin_add_newline", default: true)
@@ -96,13 +101,6 @@ struct CommandModule: Module {
             script = "{\n\(script)\n} <&3"
         } else {
             script = "{\n\(script)\n} </dev/null"
-        }
-        if context.checkMode {
-            var v = PyDict()
-            v["changed"] = false
-            v["skipped"] = true
-            v["msg"] = "Command would have run if not in check mode"
-            return TaskResult(v)
         }
         let outcome: CommandOutcome
         let started = Date()
@@ -124,7 +122,22 @@ struct CommandModule: Module {
             result["stdout_lines"] = .list([result["stdout"]!])
             result["stderr"] = ""
             result["stderr_lines"] = .list([])
-            result["msg"] = .string("Did not run command since '\(creates ? path : context.string("removes") ?? path)' \(reason)")
+            result["msg"] = .string("\(context.checkMode ? "Would" : "Did") not run command since '\(creates ? path : context.string("removes") ?? path)' \(reason)")
+            for key in ["start", "end", "delta"] { result[.string(key)] = Value.none }
+            return TaskResult(result)
+        }
+        if context.checkMode, outcome.stdout.hasPrefix("__RUNNER_CHECK__") {
+            // ansible's partial check mode: the command would run; with `creates` or `removes`
+            // that counts as a change, without them the task is skipped.
+            let guarded = context.string("creates") != nil || context.string("removes") != nil
+            result["changed"] = .bool(guarded)
+            if !guarded { result["skipped"] = true }
+            result["cmd"] = displayCmd
+            result["rc"] = 0
+            result["msg"] = "Command would have run if not in check mode"
+            for key in ["stdout", "stderr"] { result[.string(key)] = "" }
+            for key in ["stdout_lines", "stderr_lines"] { result[.string(key)] = .list([]) }
+            for key in ["start", "end", "delta"] { result[.string(key)] = Value.none }
             return TaskResult(result)
         }
         let strip = context.bool("strip_empty_ends", default: true)

@@ -215,7 +215,9 @@ public final class DefaultCallback: Callback, @unchecked Sendable {
     func failure(host: String, _ values: PyDict, short: String, location: SourceLocation, ignored: Bool, causes: [Value] = [],
                  summary: String? = nil, raw: PyDict = PyDict(), itemLabel: String? = nil) {
         var body = values
+        // Status flags are not part of what ansible's callbacks show of a result.
         body["failed"] = nil
+        body["skipped"] = nil
         // The traceback is ansible's -vvv business; the report leaves it out.
         body["exception"] = nil
         let kind = Self.controllerActions.contains(short) ? "Action" : "Module"

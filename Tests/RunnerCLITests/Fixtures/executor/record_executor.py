@@ -69,6 +69,7 @@ CASES = {
     "loop_display": {"compare": "masked"},
     "loop_display_verbose": {"args": ["-v"], "compare": "masked"},
     "verbose_vv": {"args": ["-vv"], "compare": "masked"},
+    "command_check_mode": {"args": ["--check", "-v"], "compare": "masked"},
 }
 
 
