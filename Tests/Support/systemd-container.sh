@@ -93,7 +93,13 @@ UNIT
     echo $! > "$dir/nspawn.pid"
     i=0
     while [ $i -lt 100 ]; do
-        if ssh-keyscan -p "$port" 127.0.0.1 >/dev/null 2>&1; then echo "port $port"; exit 0; fi
+        if ssh-keyscan -p "$port" 127.0.0.1 >/dev/null 2>&1; then
+            # The container's init, as the host sees it: stopping kills it if it outlives
+            # nspawn (a systemd that has re-executed itself may not halt when asked).
+            pgrep -P "$(cat "$dir/nspawn.pid")" > "$dir/init.pid" || true
+            echo "port $port"
+            exit 0
+        fi
         kill -0 "$(cat "$dir/nspawn.pid")" 2>/dev/null || break
         sleep 0.1; i=$((i + 1))
     done
@@ -106,8 +112,12 @@ stop)
         # SIGTERM asks systemd-nspawn to power the container off; it unmounts everything.
         kill "$pid" 2>/dev/null || true
         i=0
-        while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+        while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+        # Killing the init of a PID namespace ends every process in it.
+        if [ -s "$dir/init.pid" ]; then kill -9 "$(cat "$dir/init.pid")" 2>/dev/null || true; fi
         kill -9 "$pid" 2>/dev/null || true
+        i=0
+        while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
     fi
     # The container's mounts live in its own mount namespace; refuse to delete anything if one
     # is visible here all the same (DIR/root/usr would be the host's /usr).
