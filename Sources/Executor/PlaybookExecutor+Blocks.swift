@@ -90,12 +90,7 @@ extension PlaybookExecutor {
             if pending.isEmpty { return }
             if passes > 1 {
                 // Handlers that notified handlers: announced as their pass begins.
-                for h in playHosts where pending[h] != nil {
-                    let saved = hosts[h]!.notified
-                    hosts[h]!.notified = Array(pending[h]!).sorted()
-                    announceNotified(h)
-                    hosts[h]!.notified = saved
-                }
+                for h in playHosts where pending[h] != nil { announceNotified(h, notified: pending[h]!.sorted()) }
             }
             for item in play.handlers {
                 guard case .task(let handler) = item else { continue }
@@ -111,8 +106,8 @@ extension PlaybookExecutor {
 
     /// At -vv, ansible's "NOTIFIED HANDLER h for host" for each handler a host's pending
     /// notifications wake, in the order they were notified, each handler once.
-    func announceNotified(_ host: String) {
-        guard options.verbosity >= 2, let notified = hosts[host]?.notified, !notified.isEmpty else { return }
+    func announceNotified(_ host: String, notified: [String]? = nil) {
+        guard options.verbosity >= 2, let notified = notified ?? hosts[host]?.notified, !notified.isEmpty else { return }
         var seen = Set<Int>()
         for name in notified {
             for (index, item) in play.handlers.enumerated() {

@@ -30,13 +30,12 @@ struct FindWalk {
     /// as `SKIP|path`.
     static func script(_ paths: [String], recurse: Bool, follow: Bool, depth: Int?) -> String {
         let descend = follow ? "[ -d \"$e\" ]" : "[ -d \"$e\" ] && [ ! -L \"$e\" ]"
-        let precise = RemoteStat.format.replacingOccurrences(of: "%X|%Y|%Z", with: "%.9X|%.9Y|%.9Z")
         return """
         rt_walk() {
           printf 'D|%s\\n' "$1"; ls -f "$1" 2>/dev/null | sed 's/^/N|/'
           for e in "$1"/* "$1"/.[!.]* "$1"/..?*; do
             [ -e "$e" ] || [ -L "$e" ] || continue
-            s=$(stat -c '\(precise)|%b' "$e" 2>/dev/null || stat -c '\(RemoteStat.format)|%b' "$e" 2>/dev/null) || continue
+            s=$(stat -c '\(RemoteStat.preciseFormat)|%b' "$e" 2>/dev/null || stat -c '\(RemoteStat.format)|%b' "$e" 2>/dev/null) || continue
             if [ -d "$e" ]; then k=1; else k=0; fi
             printf 'E|%s|%s|%s|%s\\n' "$2" "$k" "$s" "$e"
           done

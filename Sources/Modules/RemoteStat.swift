@@ -40,6 +40,17 @@ public struct RemoteStat: Sendable, Equatable {
     }
 
     static let format = "%f|%u|%g|%U|%G|%s|%h|%i|%d|%X|%Y|%Z"
+    /// `format` with the times to the nanosecond (GNU stat; busybox's cannot, and a caller
+    /// falls back to `format`).
+    static let preciseFormat = format.replacingOccurrences(of: "%X|%Y|%Z", with: "%.9X|%.9Y|%.9Z")
+
+    /// A time `stat` printed, as Python's os.stat makes its float: whole seconds as they are,
+    /// "sec.nnnnnnnnn" as sec + nsec * 1e-9.
+    static func time(_ text: String) -> Double? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[1].count == 9, let sec = Int(parts[0]), let nsec = Int(parts[1]) else { return Double(text) }
+        return Double(sec) + Double(nsec) * 1e-9
+    }
 
     /// sh printing `TAG|<stat fields>` (or `TAG|missing`) and, for a symlink, `TAG@|<target>`.
     /// `follow` stats what a symlink points to.
@@ -64,7 +75,7 @@ public struct RemoteStat: Sendable, Equatable {
         guard f.count >= 12, let raw = Int(f[0], radix: 16) else { return nil }
         return RemoteStat(rawMode: raw, uid: Int(f[1]) ?? 0, gid: Int(f[2]) ?? 0, owner: f[3], group: f[4],
                           size: Int(f[5]) ?? 0, nlink: Int(f[6]) ?? 1, inode: Int(f[7]) ?? 0, dev: Int(f[8]) ?? 0,
-                          atime: Double(f[9]) ?? 0, mtime: Double(f[10]) ?? 0, ctime: Double(f[11]) ?? 0,
+                          atime: time(f[9]) ?? 0, mtime: time(f[10]) ?? 0, ctime: time(f[11]) ?? 0,
                           linkTarget: probe[tag + "@"])
     }
 }

@@ -70,7 +70,7 @@ struct StatModule: Module {
         v["inode"] = .int(s.inode)
         v["dev"] = .int(s.dev)
         v["nlink"] = .int(s.nlink)
-        let times = (probe["TIME"] ?? "").split(separator: "|").map { Self.seconds(String($0)) }
+        let times = (probe["TIME"] ?? "").split(separator: "|").map { RemoteStat.time(String($0)) }
         let precise = times.count == 3 && times.allSatisfy { $0 != nil }
         v["atime"] = .float(precise ? times[0]! : s.atime)
         v["mtime"] = .float(precise ? times[1]! : s.mtime)
@@ -129,13 +129,6 @@ struct StatModule: Module {
         "E": "encrypted", "h": "blocksize", "i": "immutable", "I": "indexed", "j": "journalled", "N": "inline", "s": "zero",
         "S": "synchronous", "t": "notail", "T": "blockroot", "u": "undelete", "X": "compressedraw", "Z": "compresseddirty",
     ]
-
-    /// A "seconds.nanoseconds" time as Python's os.stat makes its float: sec + nsec * 1e-9.
-    static func seconds(_ text: String) -> Double? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let sec = Int(parts[0]), parts[1].count == 9, let nsec = Int(parts[1]) else { return nil }
-        return Double(sec) + Double(nsec) * 1e-9
-    }
 
     /// st_rdev as glibc's makedev composes it from the major and minor numbers.
     static func deviceNumber(major: Int, minor: Int) -> Int {
